@@ -1,0 +1,156 @@
+# Copyright (c) 2026 zonewarden.firewall contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""PRIVATE to zonewarden.firewall: read the whole firewall state with the fewest calls.
+
+One read per collection the API exposes: the cluster's options, rules, aliases and IP set
+list (plus one read per set), the security group list (plus one per group), per node its
+options and rules, per guest its options, rules, aliases, IP sets and config (for the NIC
+firewall flags), per VNet its options and rules.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.options import from_api as options_from_api
+
+RULE_KEYS = ('type', 'action', 'macro', 'iface', 'source', 'dest', 'proto', 'dport', 'sport', 'icmp-type', 'log',
+             'enable', 'comment')
+
+
+def rule_from_api(raw):
+    """A rule in module shape: snake_case keys, ``enable`` as bool, no list digest."""
+    rule = {}
+    for key in RULE_KEYS:
+        if key in raw and raw[key] not in (None, ''):
+            rule[key.replace('-', '_')] = raw[key]
+    rule['enable'] = str(raw.get('enable', 0)) not in ('0', '')
+    rule['pos'] = int(raw.get('pos', 0))
+    if raw.get('errors'):
+        rule['errors'] = raw['errors']
+    return rule
+
+
+def parse_property_string(text, default_key=None):
+    """Split a PVE property string (``virtio=AA:..,bridge=vmbr0,firewall=1``) into a dict."""
+    result = {}
+    for part in str(text or '').split(','):
+        key, sep, value = part.partition('=')
+        if not sep:
+            if default_key:
+                result[default_key] = key
+            continue
+        result[key.strip()] = value.strip()
+    return result
+
+
+def read_rules(client, path, what):
+    return [rule_from_api(rule) for rule in client.get(path, desc='read the rules of ' + what) or []]
+
+
+def read_aliases(client, base, what):
+    aliases = []
+    for alias in client.get(base + '/aliases', desc='read the aliases of ' + what) or []:
+        item = dict(name=alias['name'], cidr=alias['cidr'])
+        if alias.get('comment'):
+            item['comment'] = alias['comment']
+        aliases.append(item)
+    return sorted(aliases, key=lambda item: item['name'].lower())
+
+
+def read_ipsets(client, base, what):
+    ipsets = []
+    for ipset in client.get(base + '/ipset', desc='read the IP sets of ' + what) or []:
+        name = ipset['name']
+        entries = []
+        for entry in client.get('%s/ipset/%s' % (base, name), desc='read IP set %s of %s' % (name, what)) or []:
+            item = dict(cidr=entry['cidr'], nomatch=str(entry.get('nomatch', 0)) not in ('0', ''))
+            if entry.get('comment'):
+                item['comment'] = entry['comment']
+            entries.append(item)
+        ipsets.append(dict(name=name, comment=ipset.get('comment', ''), entries=entries))
+    return sorted(ipsets, key=lambda item: item['name'])
+
+
+def read_options(client, path, level, what):
+    return options_from_api(level, client.get(path, desc='read the options of ' + what))
+
+
+def gather_cluster(client):
+    base = 'cluster/firewall'
+    groups = []
+    for group in client.get(base + '/groups', desc='read the security groups') or []:
+        name = group['group']
+        groups.append(dict(name=name, comment=group.get('comment', ''),
+                           rules=read_rules(client, '%s/groups/%s' % (base, name), 'security group ' + name)))
+    return dict(
+        options=read_options(client, base + '/options', 'cluster', 'the cluster'),
+        rules=read_rules(client, base + '/rules', 'the cluster'),
+        aliases=read_aliases(client, base, 'the cluster'),
+        ipsets=read_ipsets(client, base, 'the cluster'),
+        groups=sorted(groups, key=lambda item: item['name']),
+    )
+
+
+def gather_node(client, node):
+    base = 'nodes/%s/firewall' % node
+    what = 'node ' + node
+    return dict(name=node, options=read_options(client, base + '/options', 'node', what),
+                rules=read_rules(client, base + '/rules', what))
+
+
+def guest_nics(config):
+    nics = {}
+    for key, value in sorted((config or {}).items()):
+        if key.startswith('net') and key[3:].isdigit():
+            props = parse_property_string(value)
+            nics[key] = dict(raw=value, bridge=props.get('bridge'), firewall=props.get('firewall') == '1',
+                             tag=props.get('tag'))
+    return nics
+
+
+def gather_guest(client, resource, include_nics=True):
+    vmid = int(resource['vmid'])
+    kind = 'qemu' if resource.get('type') == 'qemu' else 'lxc'
+    level = 'vm' if kind == 'qemu' else 'ct'
+    node = resource['node']
+    base = 'nodes/%s/%s/%d/firewall' % (node, kind, vmid)
+    what = '%s %d' % ('VM' if level == 'vm' else 'container', vmid)
+    guest = dict(vmid=vmid, type=level, node=node, name=resource.get('name', ''),
+                 tags=sorted(tag for tag in str(resource.get('tags') or '').replace(',', ';').split(';') if tag),
+                 options=read_options(client, base + '/options', level, what),
+                 rules=read_rules(client, base + '/rules', what),
+                 aliases=read_aliases(client, base, what),
+                 ipsets=read_ipsets(client, base, what))
+    if include_nics:
+        config = client.get('nodes/%s/%s/%d/config' % (node, kind, vmid), desc='read the config of ' + what)
+        guest['nics'] = guest_nics(config)
+    return guest
+
+
+def gather_vnet(client, vnet):
+    base = 'cluster/sdn/vnets/%s/firewall' % vnet
+    what = 'VNet ' + vnet
+    return dict(name=vnet, options=read_options(client, base + '/options', 'vnet', what),
+                rules=read_rules(client, base + '/rules', what))
+
+
+def gather(client, parts, nodes=None, vmids=None, include_nics=True):
+    """Read the parts asked for (cluster, nodes, guests, vnets) and return one dict."""
+    state = {}
+    if 'cluster' in parts:
+        state['cluster'] = gather_cluster(client)
+    if 'nodes' in parts:
+        names = nodes or sorted(item['node'] for item in client.get('nodes', desc='list the nodes') or [])
+        state['nodes'] = [gather_node(client, name) for name in names]
+    if 'guests' in parts:
+        wanted = set(int(vmid) for vmid in vmids) if vmids else None
+        resources = client.get('cluster/resources', desc='list the guests of the cluster', type='vm') or []
+        guests = [item for item in resources if item.get('type') in ('qemu', 'lxc') and not item.get('template')
+                  and (wanted is None or int(item['vmid']) in wanted)]
+        state['guests'] = [gather_guest(client, item, include_nics) for item in sorted(guests, key=lambda g: int(g['vmid']))]
+    if 'vnets' in parts:
+        if client.version() >= (8, 3):
+            vnets = client.get('cluster/sdn/vnets', desc='list the SDN VNets') or []
+            state['vnets'] = [gather_vnet(client, item['vnet']) for item in sorted(vnets, key=lambda v: v['vnet'])]
+        else:
+            state['vnets'] = []
+    return state

@@ -1,0 +1,243 @@
+#!/usr/bin/python
+# Copyright (c) 2026 zonewarden.firewall contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: pve_options
+short_description: Manage Proxmox VE firewall options at cluster, node, guest or VNet level
+version_added: 0.1.0
+description:
+  - Sets the firewall options of one level of a Proxmox VE firewall, that is the datacenter (cluster), a node,
+    a VM, a container or an SDN VNet.
+  - Compares by effective value. Proxmox VE reads back only the options written in the file, so the module
+    applies Proxmox's own defaults (for example guest O(config.policy_in=DROP), node O(config.enable=true))
+    before it compares, and writes nothing when the effective value already matches.
+  - With O(state=merged) only the options named in O(config) are changed; nothing else is touched, so running
+    the module never switches the cluster firewall or the C(nftables) backend as a side effect.
+  - Every write carries the digest just read; when somebody else changed the options in between, the module
+    reads again, plans again once, and then fails with a clear message.
+author:
+  - Zonewarden Team (@zonewarden)
+extends_documentation_fragment:
+  - zonewarden.firewall._pve
+  - zonewarden.firewall._attributes
+  - zonewarden.firewall._attributes.actiongroup_pve
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  idempotent:
+    support: full
+options:
+  level:
+    description:
+      - The firewall level whose options are managed.
+    type: str
+    choices: [cluster, node, vm, ct, vnet]
+    default: cluster
+  node:
+    description:
+      - Node name, required for O(level=node).
+      - For O(level=vm) and O(level=ct) it is found with one cluster read when not given.
+    type: str
+  vmid:
+    description:
+      - Guest ID for O(level=vm) and O(level=ct).
+    type: int
+  vnet:
+    description:
+      - SDN VNet name for O(level=vnet) (Proxmox VE 8.3 and later).
+    type: str
+  state:
+    description:
+      - V(merged) sets the options named in O(config) and leaves every other option alone.
+      - V(replaced) sets the options named in O(config) and resets every other option of the level to its
+        Proxmox default (it removes it from the file with C(delete=)).
+      - V(gathered) returns the options that are set, in the shape of O(config).
+    type: str
+    choices: [merged, replaced, gathered]
+    default: merged
+  config:
+    description:
+      - The options. Each is valid at the levels named in its description; naming one at another level is an error.
+    type: dict
+    suboptions:
+      enable:
+        description:
+          - Firewall on or off. Levels cluster (default off), node (default on), vm/ct (default off) and vnet (default off).
+        type: bool
+      ebtables:
+        description: Level cluster. Enable ebtables rules (default on).
+        type: bool
+      policy_in:
+        description: Levels cluster and vm/ct. Policy for incoming traffic (default V(DROP)).
+        type: str
+      policy_out:
+        description: Levels cluster and vm/ct. Policy for outgoing traffic (default V(ACCEPT)).
+        type: str
+      policy_forward:
+        description: Levels cluster and vnet. Policy for forwarded traffic, V(ACCEPT) or V(DROP) (default V(ACCEPT); PVE 8.3+).
+        type: str
+      log_ratelimit:
+        description: Level cluster. Log rate limit (default on, V(1/second), burst 5). Keys not given keep their current value.
+        type: dict
+        suboptions:
+          enable:
+            description: Rate limiting on or off.
+            type: bool
+          rate:
+            description: Rate as C(<number>/second), C(/minute), C(/hour) or C(/day).
+            type: str
+          burst:
+            description: Initial burst of packets that are always logged.
+            type: int
+      nosmurfs:
+        description: Level node. Filter SMURFS (default on).
+        type: bool
+      tcpflags:
+        description: Level node. Filter illegal TCP flag combinations (default off).
+        type: bool
+      ndp:
+        description: Levels node and vm/ct. Allow NDP (default on).
+        type: bool
+      nf_conntrack_allow_invalid:
+        description: Level node. Allow invalid packets on connection tracking (default off).
+        type: bool
+      nf_conntrack_max:
+        description: Level node. Maximum number of tracked connections (default 262144, at least 32768).
+        type: int
+      nf_conntrack_tcp_timeout_established:
+        description: Level node. Conntrack established timeout in seconds (default 432000, at least 7875).
+        type: int
+      nf_conntrack_tcp_timeout_syn_recv:
+        description: Level node. Conntrack SYN_RECV timeout in seconds (default 60, 30 to 60).
+        type: int
+      nf_conntrack_helpers:
+        description: Level node. Conntrack helpers to enable (default none).
+        type: list
+        elements: str
+        choices: [amanda, ftp, irc, netbios-ns, pptp, sane, sip, snmp, tftp]
+      protection_synflood:
+        description: Level node. SYN flood protection (default off).
+        type: bool
+      protection_synflood_rate:
+        description: Level node. SYN flood rate per second per source IP (default 200).
+        type: int
+      protection_synflood_burst:
+        description: Level node. SYN flood burst per source IP (default 1000).
+        type: int
+      log_nf_conntrack:
+        description: Level node. Log connection tracking (default off).
+        type: bool
+      nftables:
+        description: Level node. Use the nftables based C(proxmox-firewall) backend (default off; PVE 8.2+).
+        type: bool
+      log_level_in:
+        description: Levels node and vm/ct. Log level for incoming traffic (default V(nolog)).
+        type: str
+      log_level_out:
+        description: Levels node and vm/ct. Log level for outgoing traffic (default V(nolog)).
+        type: str
+      log_level_forward:
+        description: Levels node and vnet. Log level for forwarded traffic (default V(nolog); PVE 8.3+).
+        type: str
+      tcp_flags_log_level:
+        description: Level node. Log level for illegal TCP flags filter (default V(nolog)).
+        type: str
+      smurf_log_level:
+        description: Level node. Log level for the SMURFS filter (default V(nolog)).
+        type: str
+      dhcp:
+        description: Level vm/ct. Allow DHCP (effectively on unless set to false).
+        type: bool
+      macfilter:
+        description: Level vm/ct. MAC address filter (default on).
+        type: bool
+      radv:
+        description: Level vm/ct. Allow sending router advertisements (default off).
+        type: bool
+      ipfilter:
+        description: Level vm/ct. Filter source addresses by the C(ipfilter-net<N>) IP sets (default off).
+        type: bool
+seealso:
+  - module: zonewarden.firewall.pve_firewall_info
+'''
+
+EXAMPLES = r'''
+- name: Default-deny inbound on the datacenter, leave everything else as it is
+  zonewarden.firewall.pve_options:
+    api_host: pve1.example.org
+    api_user: root@pam
+    api_token_id: automation
+    api_token_secret: "{{ vault_pve_token }}"
+    ca_path: /etc/pki/pve-root-ca.pem
+    config:
+      policy_in: DROP
+      policy_out: ACCEPT
+
+- name: Guest 101 exactly as declared, everything else back to Proxmox defaults
+  zonewarden.firewall.pve_options:
+    level: vm
+    vmid: 101
+    state: replaced
+    config:
+      enable: true
+      policy_in: DROP
+      ipfilter: true
+
+- name: Read the options of node pve1
+  zonewarden.firewall.pve_options:
+    level: node
+    node: pve1
+    state: gathered
+  register: node_options
+'''
+
+RETURN = r'''
+before:
+  description: The options that were set before the run (module shape; options not in the file are not listed).
+  returned: when O(state) is V(merged) or V(replaced)
+  type: dict
+  sample: {"policy_in": "ACCEPT"}
+after:
+  description: The options set after the run, or that would be set in check mode.
+  returned: when O(state) is V(merged) or V(replaced)
+  type: dict
+  sample: {"policy_in": "DROP", "enable": true}
+commands:
+  description: The API calls made, or planned in check mode.
+  returned: when O(state) is V(merged) or V(replaced)
+  type: list
+  elements: dict
+  sample: [{"method": "PUT", "path": "/cluster/firewall/options", "params": {"policy_in": "DROP"}}]
+gathered:
+  description: The options that are set, in the shape of O(config).
+  returned: when O(state=gathered)
+  type: dict
+  sample: {"enable": true, "policy_in": "DROP"}
+'''
+
+from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.module import run
+from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.options import options_argspec, run_options
+from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.targets import TARGET_OPTIONS, resolve_target
+
+
+def engine(module, client):
+    target = resolve_target(module.params, client)
+    return run_options(module, client, target)
+
+
+def main():
+    options = dict(TARGET_OPTIONS)
+    options.update(
+        state=dict(type='str', choices=['merged', 'replaced', 'gathered'], default='merged'),
+        config=dict(type='dict', options=options_argspec()),
+    )
+    run(options, engine, required_if=[('state', 'merged', ['config']), ('state', 'replaced', ['config'])])
+
+
+if __name__ == '__main__':
+    main()
