@@ -11,6 +11,7 @@ types carrying one clear sentence.
 from __future__ import annotations
 
 import random
+import threading
 import time
 import traceback
 
@@ -132,6 +133,8 @@ class PveClient(object):
         self.calls = []
         self.reads = 0
         self.writes = 0
+        # Modules that work through many guests call from a bounded thread pool.
+        self._lock = threading.Lock()
 
     # -- connection ---------------------------------------------------------------------------
     def _verify(self):
@@ -180,7 +183,9 @@ class PveClient(object):
     @property
     def api(self):
         if self._api is None:
-            self._api = self._connect()
+            with self._lock:
+                if self._api is None:
+                    self._api = self._connect()
         return self._api
 
     def _tls_message(self, exc):
@@ -212,11 +217,12 @@ class PveClient(object):
         params = dict((key, value) for key, value in (params or {}).items() if value is not None)
         desc = desc or '%s %s' % (method, '/' + path.strip('/'))
         is_read = method == 'GET'
-        if is_read:
-            self.reads += 1
-        else:
-            self.writes += 1
-            self.calls.append(Call(method, path, params))
+        with self._lock:
+            if is_read:
+                self.reads += 1
+            else:
+                self.writes += 1
+                self.calls.append(Call(method, path, params))
         attempt = 0
         while True:
             try:

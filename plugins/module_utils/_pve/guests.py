@@ -1,0 +1,116 @@
+# Copyright (c) 2026 zonewarden.firewall contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""PRIVATE to zonewarden.firewall: many targets in one module run.
+
+Modules that manage per-guest objects accept ``guests: [{vmid, node?, ...}]``. All guests are
+located with one ``/cluster/resources`` read and worked through by a bounded thread pool, so a
+role never needs one task per guest.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.zonewarden.firewall.plugins.module_utils._errors import ValidationError
+from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.targets import Target
+
+DEFAULT_PARALLEL = 8
+
+
+def guest_list_option(config_spec, extra=None):
+    options = dict(vmid=dict(type='int', required=True), node=dict(type='str'),
+                   type=dict(type='str', choices=['vm', 'ct']), config=config_spec)
+    options.update(extra or {})
+    return dict(type='list', elements='dict', options=options)
+
+
+def locate(client, vmids):
+    """Map vmid -> (node, level) with one cluster read; unknown vmids raise one error naming them all."""
+    resources = client.get('cluster/resources', desc='list the guests of the cluster', type='vm') or []
+    found = {}
+    for item in resources:
+        if item.get('type') in ('qemu', 'lxc'):
+            found[int(item['vmid'])] = (item.get('node'), 'vm' if item['type'] == 'qemu' else 'ct')
+    missing = sorted(set(int(v) for v in vmids) - set(found))
+    if missing:
+        raise ValidationError('guests: no such guest in the cluster: vmid %s' % ', '.join(str(v) for v in missing))
+    return found
+
+
+def guest_targets(client, guests):
+    """Build a Target per guest entry; look nodes up only when some entry lacks node or type."""
+    for index, guest in enumerate(guests):
+        if not 100 <= int(guest['vmid']) <= 999999999:
+            raise ValidationError('guests[%d].vmid=%s is out of range: guest IDs are 100 to 999999999' % (index, guest['vmid']))
+    seen = set()
+    for index, guest in enumerate(guests):
+        if guest['vmid'] in seen:
+            raise ValidationError('guests[%d].vmid=%s is listed twice' % (index, guest['vmid']))
+        seen.add(guest['vmid'])
+    need_lookup = [g['vmid'] for g in guests if not (g.get('node') and g.get('type'))]
+    located = locate(client, need_lookup) if need_lookup else {}
+    targets = []
+    for index, guest in enumerate(guests):
+        node, level = located.get(int(guest['vmid']), (None, None))
+        node = guest.get('node') or node
+        if guest.get('type') and level and guest['type'] != level:
+            raise ValidationError('guests[%d]: vmid %s is a %s, not a %s' % (index, guest['vmid'], level, guest['type']))
+        level = guest.get('type') or level
+        kind = 'qemu' if level == 'vm' else 'lxc'
+        targets.append(Target(level, node=node, vmid=int(guest['vmid']),
+                              base='nodes/%s/%s/%d/firewall' % (node, kind, int(guest['vmid']))))
+    return targets
+
+
+def run_pool(items, worker, parallel=DEFAULT_PARALLEL):
+    """Apply ``worker`` to every item with at most ``parallel`` in flight; results keep the input order."""
+    items = list(items)
+    if len(items) <= 1 or parallel <= 1:
+        return [worker(item) for item in items]
+    with ThreadPoolExecutor(max_workers=min(parallel, len(items))) as pool:
+        return list(pool.map(worker, items))
+
+
+def run_collection(module, client, validate, prepare, gather, levels):
+    """Frame of a module managing a keyed collection at one target or at many guests.
+
+    Three phases, so that nothing is half-applied on bad input: ``validate(config, prefix)`` checks
+    every target's input offline; ``prepare(target, config, prefix)`` reads and plans every target
+    (and may refuse, e.g. a referenced object); only then are the plans executed, in a bounded pool.
+    """
+    from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.targets import resolve_target
+    from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.writer import execute
+
+    params = module.params
+    state = params['state']
+    parallel = params.get('parallel') or DEFAULT_PARALLEL
+    guests = params.get('guests')
+    if guests:
+        if state != 'gathered':
+            for index, guest in enumerate(guests):
+                validate(guest.get('config') or [], 'guests[%d].config' % index)
+        targets = guest_targets(client, guests)
+        if state == 'gathered':
+            gathered = run_pool(targets, lambda target: dict(vmid=target.vmid, node=target.node, type=target.level,
+                                                             gathered=gather(target)), parallel)
+            return dict(changed=False, gathered=gathered)
+        items = [(target, guest.get('config') or [], 'guests[%d].config' % index)
+                 for index, (target, guest) in enumerate(zip(targets, guests))]
+        plans = run_pool(items, lambda item: prepare(*item), parallel)
+        outcomes = run_pool(plans, lambda plan: execute(client, plan, module.check_mode), parallel)
+        results = []
+        for target, outcome in zip(targets, outcomes):
+            outcome.update(vmid=target.vmid, node=target.node, type=target.level)
+            results.append(outcome)
+        commands = [command for result in results for command in result['commands']]
+        return dict(changed=any(result['changed'] for result in results), results=results, commands=commands)
+    if params['level'] not in levels:
+        raise ValidationError('level=%s is not supported here; use one of %s' % (params['level'], ', '.join(levels)))
+    target = resolve_target(params, client)
+    if state == 'gathered':
+        return dict(changed=False, gathered=gather(target))
+    validate(params.get('config') or [], 'config')
+    result = execute(client, prepare(target, params.get('config') or [], 'config'), module.check_mode)
+    if module._diff:
+        result['diff'] = dict(before=result['before'], after=result['after'])
+    return result
