@@ -1,0 +1,87 @@
+# Copyright (c) 2026 zonewarden.firewall contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit-test plumbing: the lab packages on sys.path, a PVE emulator per session, a module runner."""
+
+import contextlib
+import importlib
+import io
+import json
+import os
+import sys
+
+import pytest
+
+LAB_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'lab')
+if LAB_DIR not in sys.path:
+    sys.path.insert(0, LAB_DIR)
+
+from ansible.module_utils.testing import patch_module_args  # noqa: E402  pylint: disable=wrong-import-position
+
+MODULES = 'ansible_collections.zonewarden.firewall.plugins.modules.'
+LAB_TOKEN_SECRET = '11111111-2222-3333-4444-555555555555'
+
+
+class ModuleRun(dict):
+    """The JSON a module printed, plus whether it failed."""
+
+    @property
+    def failed(self):
+        return bool(self.get('failed'))
+
+
+def run_module(name, args, check_mode=False, diff=False):
+    """Run plugins/modules/<name>.py's main() in this process and return its result."""
+    module = importlib.import_module(MODULES + name)
+    args = dict(args)
+    args['_ansible_check_mode'] = check_mode
+    args['_ansible_diff'] = diff
+    out = io.StringIO()
+    with patch_module_args(args), contextlib.redirect_stdout(out):
+        try:
+            module.main()
+        except SystemExit:
+            pass
+    text = out.getvalue().strip()
+    return ModuleRun(json.loads(text.splitlines()[-1] if text else '{}'))
+
+
+class PveLab(object):
+    """The in-thread PVE emulator as module tests use it."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.connection = dict(api_host='127.0.0.1', api_port=handle.port, api_user='root@pam', api_token_id='zonewarden',
+                               api_token_secret=LAB_TOKEN_SECRET, ca_path=handle.ca_file)
+
+    def run(self, name, check_mode=False, diff=False, **args):
+        merged = dict(self.connection)
+        merged.update(args)
+        return run_module(name, merged, check_mode=check_mode, diff=diff)
+
+    def writes(self):
+        return self.handle.log()['writes']
+
+    def reads(self):
+        return self.handle.log()['reads']
+
+
+@pytest.fixture(scope='session')
+def pve_lab_handle(tmp_path_factory):
+    from labcore.control import start_thread  # pylint: disable=import-outside-toplevel
+    from pve_api import PveApp  # pylint: disable=import-outside-toplevel
+
+    handle = start_thread(PveApp(), workdir=str(tmp_path_factory.mktemp('pve-lab')))
+    fixture = os.path.join(LAB_DIR, 'pve_api', 'fixtures', 'default.json')
+    with open(fixture, encoding='utf-8') as stream:
+        handle.load(json.load(stream))
+    yield handle
+    handle.stop()
+
+
+@pytest.fixture
+def pve_lab(pve_lab_handle):
+    """A freshly reset emulator with an empty request log for each test."""
+    pve_lab_handle.reset()
+    pve_lab_handle.clear_faults()
+    pve_lab_handle.clear_log()
+    return PveLab(pve_lab_handle)
