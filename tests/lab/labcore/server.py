@@ -82,6 +82,7 @@ class Response:
         self.body = body if isinstance(body, bytes) else body.encode('utf-8')
         self.content_type = content_type
         self.headers = list(headers or [])
+        self.delay = 0.0
 
     @classmethod
     def json(cls, data, status=200, reason=None, headers=None):
@@ -217,6 +218,9 @@ class _Handler(BaseHTTPRequestHandler):
             # An emulator bug must surface as a 500 the test can see, not a dead connection.
             response = Response.json({'data': None, 'message': 'emulator error: %r' % (exc,)}, status=500,
                                      reason='emulator error')
+        if response.delay:
+            # Delays (such as PVE's on failed logins) are served outside the app lock.
+            time.sleep(response.delay)
         lab.log.add(request, response.status, started)
         self._send(response)
 

@@ -80,8 +80,8 @@ def test_aliases_case_insensitive_and_check_mode(pve_lab):
 
 
 def test_guest_nics_change_only_the_flag(pve_lab):
-    result = pve_lab.run('pve_guest_nics', diff=True, guests=[dict(vmid=100, nics=[dict(name='net0', firewall=False)]),
-                                                               dict(vmid=200, nics=[dict(name='net0', tag=20)])])
+    guests = [dict(vmid=100, nics=[dict(name='net0', firewall=False)]), dict(vmid=200, nics=[dict(name='net0', tag=20)])]
+    result = pve_lab.run('pve_guest_nics', diff=True, guests=guests)
     assert not result.failed, result
     assert result['changed'] is True
     params = [c['params'] for c in result['commands']]
