@@ -14,13 +14,13 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import xml.etree.ElementTree as ET
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(REPO, '.build')
 COLLECTIONS = os.path.join(BUILD, 'collections')
-SANITY_ROOT = os.path.join(BUILD, 'sanity', 'ansible_collections', 'zonewarden', 'firewall')
 SKIP_DIRS = {'.git', '.venv', '.build', '.lab', '__pycache__', 'output', '.pytest_cache', '.molecule', 'results'}
 STAGES = ('sanity', 'units', 'lab', 'molecule', 'lint')
 
@@ -63,17 +63,18 @@ def project_files():
         return found
 
 
-def run(command, env, cwd=REPO, log=None):
+def run(command, env, cwd=REPO, capture=False):
+    """Run a command with its output streamed; with capture, also return the output."""
     print('$ ' + ' '.join(command), flush=True)
-    if log is None:
+    if not capture:
         return subprocess.call(command, env=env, cwd=cwd)
-    with open(log, 'wb') as handle:
-        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # pylint: disable=consider-using-with
-        for line in process.stdout:
-            handle.write(line)
-            sys.stdout.buffer.write(line)
-            sys.stdout.flush()
-        return process.wait()
+    lines = []
+    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # pylint: disable=consider-using-with
+    for line in process.stdout:
+        lines.append(line.decode('utf-8', 'replace'))
+        sys.stdout.buffer.write(line)
+        sys.stdout.flush()
+    return process.wait(), ''.join(lines)
 
 
 def junit_counts(path):
@@ -88,15 +89,23 @@ def junit_counts(path):
 
 
 def stage_sanity(env):
-    if os.path.exists(SANITY_ROOT):
-        shutil.rmtree(SANITY_ROOT)
-    for rel in project_files():
-        target = os.path.join(SANITY_ROOT, rel)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        shutil.copy2(os.path.join(REPO, rel), target)
-    install_pip_bootstrap()
-    version = '%d.%d' % sys.version_info[:2]
-    code = run([bin_path('ansible-test'), 'sanity', '--python', version, '--color', 'no'], env, cwd=SANITY_ROOT)
+    # ansible-test needs the collection under ansible_collections/<ns>/<name>. The copy lives outside
+    # this checkout: inside it, git would report the copy as ignored and every target would be skipped.
+    workdir = tempfile.mkdtemp(prefix='zonewarden-sanity-')
+    root = os.path.join(workdir, 'ansible_collections', 'zonewarden', 'firewall')
+    try:
+        for rel in project_files():
+            target = os.path.join(root, rel)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            shutil.copy2(os.path.join(REPO, rel), target)
+        install_pip_bootstrap()
+        version = '%d.%d' % sys.version_info[:2]
+        code, output = run([bin_path('ansible-test'), 'sanity', '--python', version, '--color', 'no'], env, cwd=root, capture=True)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    if code == 0 and 'All targets skipped' in output:
+        print('sanity: ansible-test found nothing to test; that is a failure, not a pass')
+        code = 1
     return code, None
 
 
