@@ -85,3 +85,9 @@ def pve_lab(pve_lab_handle):
     pve_lab_handle.clear_faults()
     pve_lab_handle.clear_log()
     return PveLab(pve_lab_handle)
+
+
+@pytest.fixture
+def module_runner():
+    """run_module for tests that need no lab (offline states)."""
+    return run_module

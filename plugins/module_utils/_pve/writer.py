@@ -16,9 +16,9 @@ from ansible_collections.zonewarden.firewall.plugins.module_utils._errors import
 class Planned(object):
     """A call to make: method, path, parameters, and the list whose digest guards it (or None)."""
 
-    __slots__ = ('method', 'path', 'params', 'guard', 'touches', 'desc')
+    __slots__ = ('method', 'path', 'params', 'guard', 'touches', 'desc', 'expect')
 
-    def __init__(self, method, path, params=None, guard=None, touches=None, desc=None):
+    def __init__(self, method, path, params=None, guard=None, touches=None, desc=None, expect=None):
         self.method = method
         self.path = path
         self.params = dict((k, v) for k, v in (params or {}).items() if v is not None)
@@ -26,6 +26,9 @@ class Planned(object):
         # Lists whose digest this call changes (the guarded list, and the list it adds to).
         self.touches = touches if touches is not None else ([guard] if guard else [])
         self.desc = desc
+        # expect(raw_list) -> bool: when the guarded list is re-read before this call, it must look
+        # the way our own earlier calls left it; positions would point at the wrong item otherwise.
+        self.expect = expect
 
     def as_dict(self):
         result = {'method': self.method, 'path': '/' + self.path.strip('/')}
@@ -57,9 +60,12 @@ class Writer(object):
         self._digests[list_path] = list_digest(raw)
         self._stale.discard(list_path)
 
-    def _digest(self, list_path):
+    def _digest(self, call):
+        list_path = call.guard
         if list_path in self._stale or list_path not in self._digests:
             raw = self.client.get(list_path, desc='re-read %s before the next change' % ('/' + list_path))
+            if call.expect is not None and not call.expect(raw):
+                raise ConflictError('%s changed while this run was applying its changes' % ('/' + list_path))
             self.known(list_path, raw)
         return self._digests[list_path]
 
@@ -70,7 +76,7 @@ class Writer(object):
                 continue
             params = dict(call.params)
             if call.guard:
-                digest = self._digest(call.guard)
+                digest = self._digest(call)
                 if digest:
                     params['digest'] = digest
             method = getattr(self.client, call.method.lower())
