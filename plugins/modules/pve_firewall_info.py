@@ -12,8 +12,9 @@ description:
   - Reads the firewall of a Proxmox VE cluster at every level, with one API read per collection, that is
     datacenter options, rules, aliases, IP sets and security groups; node options and rules; guest options,
     rules, aliases, IP sets and NIC firewall flags; SDN VNet options and rules.
-  - The output uses the same shapes as the resource modules' V(gathered) state, so it can be stored and
-    fed back to them or to the reachability checks.
+  - The output uses the same shapes the resource modules take as O(ignore:config) (rules, IP sets, aliases, security
+    groups, options), so it can be stored and fed back to them with V(overridden) without any change, or given to the
+    reachability checks.
 author:
   - Zonewarden Team (@zonewarden)
 extends_documentation_fragment:
@@ -39,6 +40,11 @@ options:
       - Only these guests. Default is every VM and container of the cluster (templates excluded).
     type: list
     elements: int
+  tags:
+    description:
+      - Only guests that carry at least one of these Proxmox tags (for example V(tier-web)).
+    type: list
+    elements: str
   include_nics:
     description:
       - Also read each guest's config for the C(firewall) flag of its NICs (one extra read per guest).
@@ -79,7 +85,7 @@ firewall:
       type: list
       elements: dict
     guests:
-      description: One item per guest with vmid, type, node, name, tags, options, rules, aliases, IP sets and NICs.
+      description: One item per guest with vmid, type, node, name, status, tags, options, rules, aliases, IP sets and NICs.
       returned: when V(guests) is in O(gather)
       type: list
       elements: dict
@@ -91,9 +97,9 @@ firewall:
   sample:
     cluster:
       options: {"enable": true, "policy_in": "DROP"}
-      rules: [{"type": "in", "action": "ACCEPT", "macro": "SSH", "enable": true, "pos": 0}]
+      rules: [{"type": "in", "action": "ACCEPT", "macro": "SSH", "enable": true}]
       aliases: []
-      ipsets: [{"name": "management", "comment": "", "entries": [{"cidr": "192.0.2.0/24", "nomatch": false}]}]
+      ipsets: [{"name": "management", "comment": "", "members": [{"cidr": "192.0.2.0/24", "nomatch": false, "comment": ""}]}]
       groups: []
 api_reads:
   description: How many API reads the module made.
@@ -109,7 +115,7 @@ from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.module im
 def engine(module, client):
     params = module.params
     state = gather(client, params['gather'], nodes=params.get('nodes'), vmids=params.get('vmids'),
-                   include_nics=params['include_nics'])
+                   include_nics=params['include_nics'], tags=params.get('tags'))
     return dict(changed=False, firewall=state, api_reads=client.reads)
 
 
@@ -119,6 +125,7 @@ def main():
                     default=['cluster', 'nodes', 'guests', 'vnets']),
         nodes=dict(type='list', elements='str'),
         vmids=dict(type='list', elements='int'),
+        tags=dict(type='list', elements='str'),
         include_nics=dict(type='bool', default=True),
     ), engine)
 

@@ -162,6 +162,62 @@ options:
       ipfilter:
         description: Level vm/ct. Filter source addresses by the C(ipfilter-net<N>) IP sets (default off).
         type: bool
+  guests:
+    description:
+      - Options of many guests in one task, each with its own O(guests[].config). Overrides O(level), O(node) and O(vmid).
+      - All guests are located with one cluster read and worked through by a bounded pool of concurrent requests.
+    type: list
+    elements: dict
+    suboptions:
+      vmid:
+        description: Guest ID.
+        type: int
+        required: true
+      node:
+        description: Node of the guest; found with the one cluster read when not given.
+        type: str
+      type:
+        description: V(vm) or V(ct); found with the same read when not given.
+        type: str
+        choices: [vm, ct]
+      config:
+        description: The guest's firewall options.
+        type: dict
+        suboptions:
+          enable:
+            description: Guest firewall on or off (default off).
+            type: bool
+          dhcp:
+            description: Allow DHCP (effectively on unless set to false).
+            type: bool
+          macfilter:
+            description: MAC address filter (default on).
+            type: bool
+          ndp:
+            description: Allow NDP (default on).
+            type: bool
+          radv:
+            description: Allow sending router advertisements (default off).
+            type: bool
+          ipfilter:
+            description: Filter source addresses by the C(ipfilter-net<N>) IP sets (default off).
+            type: bool
+          policy_in:
+            description: Policy for incoming traffic (default V(DROP)).
+            type: str
+          policy_out:
+            description: Policy for outgoing traffic (default V(ACCEPT)).
+            type: str
+          log_level_in:
+            description: Log level for incoming traffic (default V(nolog)).
+            type: str
+          log_level_out:
+            description: Log level for outgoing traffic (default V(nolog)).
+            type: str
+  parallel:
+    description: How many guests are worked on at the same time.
+    type: int
+    default: 8
 seealso:
   - module: zonewarden.firewall.pve_firewall_info
 '''
@@ -188,6 +244,14 @@ EXAMPLES = r'''
       policy_in: DROP
       ipfilter: true
 
+- name: Default-deny for a whole tier in one task
+  zonewarden.firewall.pve_options:
+    guests:
+      - vmid: 101
+        config: {enable: true, policy_in: DROP, ipfilter: true}
+      - vmid: 102
+        config: {enable: true, policy_in: DROP, ipfilter: true}
+
 - name: Read the options of node pve1
   zonewarden.firewall.pve_options:
     level: node
@@ -213,21 +277,22 @@ commands:
   type: list
   elements: dict
   sample: [{"method": "PUT", "path": "/cluster/firewall/options", "params": {"policy_in": "DROP"}}]
+results:
+  description: With O(guests), one item per guest with vmid, node, type, changed, before, after and commands.
+  returned: when O(guests) is used and O(state) is V(merged) or V(replaced)
+  type: list
+  elements: dict
 gathered:
-  description: The options that are set, in the shape of O(config).
+  description: The options that are set, in the shape of O(config) (with O(guests), a list with one item per guest).
   returned: when O(state=gathered)
-  type: dict
+  type: raw
   sample: {"enable": true, "policy_in": "DROP"}
 '''
 
+from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.guests import guest_list_option
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.module import run
-from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.options import options_argspec, run_options
-from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.targets import TARGET_OPTIONS, resolve_target
-
-
-def engine(module, client):
-    target = resolve_target(module.params, client)
-    return run_options(module, client, target)
+from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.options import GUEST_FIELDS, options_argspec, run_options
+from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.targets import TARGET_OPTIONS
 
 
 def main():
@@ -235,8 +300,11 @@ def main():
     options.update(
         state=dict(type='str', choices=['merged', 'replaced', 'gathered'], default='merged'),
         config=dict(type='dict', options=options_argspec()),
+        guests=guest_list_option(dict(type='dict', options=options_argspec(GUEST_FIELDS))),
+        parallel=dict(type='int', default=8),
     )
-    run(options, engine, required_if=[('state', 'merged', ['config']), ('state', 'replaced', ['config'])])
+    run(options, run_options, mutually_exclusive=[('config', 'guests')],
+        required_if=[('state', 'merged', ['config', 'guests'], True), ('state', 'replaced', ['config', 'guests'], True)])
 
 
 if __name__ == '__main__':

@@ -10,23 +10,11 @@ firewall flags), per VNet its options and rules.
 
 from __future__ import annotations
 
+from ansible_collections.zonewarden.firewall.plugins.module_utils._pve import aliases as pvealiases
+from ansible_collections.zonewarden.firewall.plugins.module_utils._pve import ipsets as pveipsets
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.options import from_api as options_from_api
-
-RULE_KEYS = ('type', 'action', 'macro', 'iface', 'source', 'dest', 'proto', 'dport', 'sport', 'icmp-type', 'log',
-             'enable', 'comment')
-
-
-def rule_from_api(raw):
-    """A rule in module shape: snake_case keys, ``enable`` as bool, no list digest."""
-    rule = {}
-    for key in RULE_KEYS:
-        if key in raw and raw[key] not in (None, ''):
-            rule[key.replace('-', '_')] = raw[key]
-    rule['enable'] = str(raw.get('enable', 0)) not in ('0', '')
-    rule['pos'] = int(raw.get('pos', 0))
-    if raw.get('errors'):
-        rule['errors'] = raw['errors']
-    return rule
+from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.rulelists import to_module as rules_to_module
+from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.targets import Target
 
 
 def parse_property_string(text, default_key=None):
@@ -43,31 +31,18 @@ def parse_property_string(text, default_key=None):
 
 
 def read_rules(client, path, what):
-    return [rule_from_api(rule) for rule in client.get(path, desc='read the rules of ' + what) or []]
+    """Rules in the shape pve_rules takes as config (gathered output fed back changes nothing)."""
+    return rules_to_module(client.get(path, desc='read the rules of ' + what))
 
 
-def read_aliases(client, base, what):
-    aliases = []
-    for alias in client.get(base + '/aliases', desc='read the aliases of ' + what) or []:
-        item = dict(name=alias['name'], cidr=alias['cidr'])
-        if alias.get('comment'):
-            item['comment'] = alias['comment']
-        aliases.append(item)
-    return sorted(aliases, key=lambda item: item['name'].lower())
+def read_aliases(client, base):
+    """Aliases in the shape pve_aliases takes as config."""
+    return pvealiases.to_module(pvealiases.read_aliases(client, Target('cluster', base=base))[0])
 
 
-def read_ipsets(client, base, what):
-    ipsets = []
-    for ipset in client.get(base + '/ipset', desc='read the IP sets of ' + what) or []:
-        name = ipset['name']
-        entries = []
-        for entry in client.get('%s/ipset/%s' % (base, name), desc='read IP set %s of %s' % (name, what)) or []:
-            item = dict(cidr=entry['cidr'], nomatch=str(entry.get('nomatch', 0)) not in ('0', ''))
-            if entry.get('comment'):
-                item['comment'] = entry['comment']
-            entries.append(item)
-        ipsets.append(dict(name=name, comment=ipset.get('comment', ''), entries=entries))
-    return sorted(ipsets, key=lambda item: item['name'])
+def read_ipsets(client, base):
+    """IP sets in the shape pve_ipsets takes as config."""
+    return pveipsets.to_module(pveipsets.read_sets(client, Target('cluster', base=base))[0])
 
 
 def read_options(client, path, level, what):
@@ -84,8 +59,8 @@ def gather_cluster(client):
     return dict(
         options=read_options(client, base + '/options', 'cluster', 'the cluster'),
         rules=read_rules(client, base + '/rules', 'the cluster'),
-        aliases=read_aliases(client, base, 'the cluster'),
-        ipsets=read_ipsets(client, base, 'the cluster'),
+        aliases=read_aliases(client, base),
+        ipsets=read_ipsets(client, base),
         groups=sorted(groups, key=lambda item: item['name']),
     )
 
@@ -114,12 +89,12 @@ def gather_guest(client, resource, include_nics=True):
     node = resource['node']
     base = 'nodes/%s/%s/%d/firewall' % (node, kind, vmid)
     what = '%s %d' % ('VM' if level == 'vm' else 'container', vmid)
-    guest = dict(vmid=vmid, type=level, node=node, name=resource.get('name', ''),
-                 tags=sorted(tag for tag in str(resource.get('tags') or '').replace(',', ';').split(';') if tag),
+    guest = dict(vmid=vmid, type=level, node=node, name=resource.get('name', ''), status=resource.get('status'),
+                 tags=guest_tags(resource),
                  options=read_options(client, base + '/options', level, what),
                  rules=read_rules(client, base + '/rules', what),
-                 aliases=read_aliases(client, base, what),
-                 ipsets=read_ipsets(client, base, what))
+                 aliases=read_aliases(client, base),
+                 ipsets=read_ipsets(client, base))
     if include_nics:
         config = client.get('nodes/%s/%s/%d/config' % (node, kind, vmid), desc='read the config of ' + what)
         guest['nics'] = guest_nics(config)
@@ -133,7 +108,11 @@ def gather_vnet(client, vnet):
                 rules=read_rules(client, base + '/rules', what))
 
 
-def gather(client, parts, nodes=None, vmids=None, include_nics=True):
+def guest_tags(resource):
+    return sorted(tag for tag in str(resource.get('tags') or '').replace(',', ';').split(';') if tag)
+
+
+def gather(client, parts, nodes=None, vmids=None, include_nics=True, tags=None):
     """Read the parts asked for (cluster, nodes, guests, vnets) and return one dict."""
     state = {}
     if 'cluster' in parts:
@@ -145,7 +124,8 @@ def gather(client, parts, nodes=None, vmids=None, include_nics=True):
         wanted = set(int(vmid) for vmid in vmids) if vmids else None
         resources = client.get('cluster/resources', desc='list the guests of the cluster', type='vm') or []
         guests = [item for item in resources if item.get('type') in ('qemu', 'lxc') and not item.get('template')
-                  and (wanted is None or int(item['vmid']) in wanted)]
+                  and (wanted is None or int(item['vmid']) in wanted)
+                  and (not tags or set(tags) & set(guest_tags(item)))]
         state['guests'] = [gather_guest(client, item, include_nics) for item in sorted(guests, key=lambda g: int(g['vmid']))]
     if 'vnets' in parts:
         if client.version() >= (8, 3):

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import copy
 
-from ansible_collections.zonewarden.firewall.plugins.module_utils._errors import ConflictError, ValidationError
+from ansible_collections.zonewarden.firewall.plugins.module_utils._errors import ValidationError
+from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.guests import DEFAULT_PARALLEL, guest_targets, run_pool
+from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.targets import resolve_target
+from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.writer import Planned, TargetPlan, execute
 
 LOG_LEVELS = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug', 'nolog']
 POLICIES = ['ACCEPT', 'REJECT', 'DROP']
@@ -97,10 +100,10 @@ def all_option_names():
     return sorted(names)
 
 
-def options_argspec():
-    """Suboptions of ``config``: the union of every level's keys, all unset by default."""
+def options_argspec(only=None):
+    """Suboptions of ``config``: the union of every level's keys (or of ``only``), all unset by default."""
     spec = {}
-    for fields in FIELDS.values():
+    for fields in ([only] if only else FIELDS.values()):
         for name, field in fields.items():
             if name in spec:
                 continue
@@ -259,45 +262,76 @@ def simulate(level, present, changes, deletes):
     return after
 
 
-def run_options(module, client, target):
-    """The options engine: gathered, merged and replaced, with one re-plan after a digest conflict."""
-    params = module.params
-    state = params['state']
-    path = target.base + '/options'
+def prepare(client, target, config, state, prefix='config', version=None):
+    """Read one target's options and plan the PUT; nothing is written."""
     level = target.level
-    if state == 'gathered':
-        present = from_api(level, client.get(path, desc='read the options of %s' % target.describe()))
-        return dict(changed=False, gathered=present)
-    needs_version = any(FIELDS[level][key].since for key, value in (params.get('config') or {}).items()
-                        if value is not None and key in FIELDS[level])
-    wanted = validate(level, params.get('config'), client.version() if needs_version else None)
-    for attempt in (1, 2):
-        raw = client.get(path, desc='read the options of %s' % target.describe()) or {}
-        present = from_api(level, raw)
-        changes, deletes = plan(level, present, wanted, state)
-        if not (changes or deletes) or module.check_mode:
-            break
+    try:
+        wanted = validate(level, config, version)
+    except ValidationError as exc:
+        raise ValidationError(str(exc).replace('config.', prefix + '.', 1))
+    path = target.base + '/options'
+    raw = client.get(path, desc='read the options of %s' % target.describe()) or {}
+    present = from_api(level, raw)
+    changes, deletes = plan(level, present, wanted, state)
+    calls = []
+    if changes or deletes:
         payload = dict(changes)
         if deletes:
             payload['delete'] = ','.join(deletes)
-        payload['digest'] = raw.get('digest')
-        try:
-            client.put(path, desc='set the options of %s' % target.describe(), **payload)
-            break
-        except ConflictError:
-            if attempt == 2:
-                raise
-            # Someone changed the options between our read and our write: read again and re-plan once.
-    if module.check_mode and (changes or deletes):
-        planned = dict(changes)
-        if deletes:
-            planned['delete'] = ','.join(deletes)
-        commands = [dict(method='PUT', path='/' + path, params=planned)]
-    else:
-        commands = client.commands()
-    after = simulate(level, present, changes, deletes)
-    changed = bool(changes or deletes)
-    result = dict(changed=changed, before=present, after=after, commands=commands)
+        calls.append(Planned('PUT', path, payload, guard=path, desc='set the options of %s' % target.describe()))
+    return TargetPlan(calls, {path: raw}, present, simulate(level, present, changes, deletes),
+                      replan=lambda: prepare(client, target, config, state, prefix, version))
+
+
+def _version_if_needed(client, level, configs):
+    for config in configs:
+        for key, value in (config or {}).items():
+            if value is not None and key in FIELDS[level] and FIELDS[level][key].since:
+                return client.version()
+    return None
+
+
+def run_options(module, client):
+    """The options engine: gathered, merged and replaced, at one target or for many guests."""
+    params = module.params
+    state = params['state']
+    guests = params.get('guests')
+    if guests:
+        return _run_guests(module, client)
+    target = resolve_target(params, client)
+    if state == 'gathered':
+        present = from_api(target.level, client.get(target.base + '/options', desc='read the options of %s' % target.describe()))
+        return dict(changed=False, gathered=present)
+    version = _version_if_needed(client, target.level, [params.get('config')])
+    result = execute(client, prepare(client, target, params.get('config'), state, 'config', version), module.check_mode)
     if module._diff:
-        result['diff'] = dict(before=present, after=after)
+        result['diff'] = dict(before=result['before'], after=result['after'])
     return result
+
+
+def _run_guests(module, client):
+    params = module.params
+    state = params['state']
+    guests = params['guests']
+    parallel = params.get('parallel') or DEFAULT_PARALLEL
+    if state != 'gathered':
+        # Every guest's input is checked before anything is read or written.
+        for index, guest in enumerate(guests):
+            try:
+                validate(guest.get('type') or 'vm', guest.get('config'))
+            except ValidationError as exc:
+                raise ValidationError(str(exc).replace('config.', 'guests[%d].config.' % index, 1))
+    targets = guest_targets(client, guests)
+    if state == 'gathered':
+        def gather(target):
+            raw = client.get(target.base + '/options', desc='read the options of %s' % target.describe())
+            return dict(vmid=target.vmid, node=target.node, type=target.level, gathered=from_api(target.level, raw))
+        return dict(changed=False, gathered=run_pool(targets, gather, parallel))
+    version = _version_if_needed(client, 'vm', [g.get('config') for g in guests])
+    items = [(target, guest.get('config'), 'guests[%d].config' % index) for index, (target, guest) in enumerate(zip(targets, guests))]
+    plans = run_pool(items, lambda item: prepare(client, item[0], item[1], state, item[2], version), parallel)
+    outcomes = run_pool(plans, lambda plan: execute(client, plan, module.check_mode), parallel)
+    for target, outcome in zip(targets, outcomes):
+        outcome.update(vmid=target.vmid, node=target.node, type=target.level)
+    return dict(changed=any(o['changed'] for o in outcomes), results=outcomes,
+                commands=[command for o in outcomes for command in o['commands']])

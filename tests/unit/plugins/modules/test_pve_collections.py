@@ -113,3 +113,23 @@ def test_firewall_info_reads_every_level(pve_lab):
     assert firewall['guests'][0]['tags'] == ['tier-web']
     assert [v['name'] for v in firewall['vnets']] == ['vnet10']
     assert info['api_reads'] == pve_lab.reads()
+
+
+def test_firewall_info_output_feeds_the_modules_without_change(pve_lab):
+    pve_lab.run('pve_ipsets', config=MGMT)
+    pve_lab.run('pve_aliases', config=[dict(name='gw', cidr='192.0.2.1', comment='router')])
+    pve_lab.run('pve_security_groups', config=[dict(name='web', comment='tier', rules=[dict(type='in', action='ACCEPT', macro='HTTPS')])])
+    pve_lab.run('pve_rules', config=[dict(type='in', action='ACCEPT', macro='SSH', source='+management', log='info'),
+                                     dict(type='group', action='web')])
+    pve_lab.run('pve_rules', level='vm', vmid=100, config=[dict(type='group', action='web', iface='net0')])
+    cluster = pve_lab.run('pve_firewall_info', gather=['cluster'])['firewall']['cluster']
+    pve_lab.handle.clear_log()
+    for module, config in (('pve_ipsets', cluster['ipsets']), ('pve_aliases', cluster['aliases']),
+                           ('pve_security_groups', cluster['groups']), ('pve_rules', cluster['rules'])):
+        result = pve_lab.run(module, state='overridden', config=config)
+        assert result['changed'] is False, (module, result)
+    guests = pve_lab.run('pve_firewall_info', gather=['guests'], tags=['tier-web'])['firewall']['guests']
+    assert [g['vmid'] for g in guests] == [100, 101]
+    result = pve_lab.run('pve_rules', state='overridden', guests=[dict(vmid=g['vmid'], config=g['rules']) for g in guests])
+    assert result['changed'] is False
+    assert pve_lab.writes() == 0

@@ -76,3 +76,21 @@ def test_bad_token_fails_clearly(pve_lab):
     result = pve_lab.run('pve_options', state='gathered', api_token_secret='wrong')
     assert result.failed
     assert '401' in result['msg'] or 'check api_user' in result['msg']
+
+
+def test_many_guests_in_one_task(pve_lab):
+    guests = [dict(vmid=vmid, config=dict(enable=True, policy_in='DROP', ipfilter=True)) for vmid in (100, 101, 110, 200)]
+    result = pve_lab.run('pve_options', guests=guests)
+    assert not result.failed, result
+    assert [r['vmid'] for r in result['results']] == [100, 101, 110, 200]
+    assert all(r['after'] == {'enable': True, 'ipfilter': True} for r in result['results'])
+    assert pve_lab.run('pve_options', guests=guests)['changed'] is False
+    gathered = pve_lab.run('pve_options', state='gathered', guests=[dict(vmid=200)])
+    assert gathered['gathered'][0]['gathered'] == {'enable': True, 'ipfilter': True}
+
+
+def test_bad_option_for_one_guest_writes_nothing(pve_lab):
+    guests = [dict(vmid=100, config=dict(enable=True)), dict(vmid=101, config=dict(policy_in='ALLOW'))]
+    result = pve_lab.run('pve_options', guests=guests)
+    assert result.failed and "guests[1].config.policy_in='ALLOW'" in result['msg']
+    assert pve_lab.writes() == 0
