@@ -45,6 +45,13 @@ options:
       - Only guests that carry at least one of these Proxmox tags (for example V(tier-web)).
     type: list
     elements: str
+  guest_details:
+    description:
+      - Read each guest's firewall (options, rules, aliases, IP sets) and NICs.
+      - With V(false) only the one cluster read is made, which lists every guest with vmid, type, node, name, status
+        and tags; roles use it to discover guests by tag.
+    type: bool
+    default: true
   include_nics:
     description:
       - Also read each guest's config for the C(firewall) flag of its NICs (one extra read per guest).
@@ -115,7 +122,7 @@ from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.module im
 def engine(module, client):
     params = module.params
     state = gather(client, params['gather'], nodes=params.get('nodes'), vmids=params.get('vmids'),
-                   include_nics=params['include_nics'], tags=params.get('tags'))
+                   include_nics=params['include_nics'], tags=params.get('tags'), guest_details=params['guest_details'])
     return dict(changed=False, firewall=state, api_reads=client.reads)
 
 
@@ -127,6 +134,7 @@ def main():
         vmids=dict(type='list', elements='int'),
         tags=dict(type='list', elements='str'),
         include_nics=dict(type='bool', default=True),
+        guest_details=dict(type='bool', default=True),
     ), engine)
 
 

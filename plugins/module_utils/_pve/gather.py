@@ -82,6 +82,12 @@ def guest_nics(config):
     return nics
 
 
+def guest_summary(resource):
+    level = 'vm' if resource.get('type') == 'qemu' else 'ct'
+    return dict(vmid=int(resource['vmid']), type=level, node=resource['node'], name=resource.get('name', ''),
+                status=resource.get('status'), tags=guest_tags(resource))
+
+
 def gather_guest(client, resource, include_nics=True):
     vmid = int(resource['vmid'])
     kind = 'qemu' if resource.get('type') == 'qemu' else 'lxc'
@@ -112,7 +118,7 @@ def guest_tags(resource):
     return sorted(tag for tag in str(resource.get('tags') or '').replace(',', ';').split(';') if tag)
 
 
-def gather(client, parts, nodes=None, vmids=None, include_nics=True, tags=None):
+def gather(client, parts, nodes=None, vmids=None, include_nics=True, tags=None, guest_details=True):
     """Read the parts asked for (cluster, nodes, guests, vnets) and return one dict."""
     state = {}
     if 'cluster' in parts:
@@ -126,7 +132,11 @@ def gather(client, parts, nodes=None, vmids=None, include_nics=True, tags=None):
         guests = [item for item in resources if item.get('type') in ('qemu', 'lxc') and not item.get('template')
                   and (wanted is None or int(item['vmid']) in wanted)
                   and (not tags or set(tags) & set(guest_tags(item)))]
-        state['guests'] = [gather_guest(client, item, include_nics) for item in sorted(guests, key=lambda g: int(g['vmid']))]
+        guests = sorted(guests, key=lambda g: int(g['vmid']))
+        if guest_details:
+            state['guests'] = [gather_guest(client, item, include_nics) for item in guests]
+        else:
+            state['guests'] = [guest_summary(item) for item in guests]
     if 'vnets' in parts:
         if client.version() >= (8, 3):
             vnets = client.get('cluster/sdn/vnets', desc='list the SDN VNets') or []

@@ -133,3 +133,9 @@ def test_firewall_info_output_feeds_the_modules_without_change(pve_lab):
     result = pve_lab.run('pve_rules', state='overridden', guests=[dict(vmid=g['vmid'], config=g['rules']) for g in guests])
     assert result['changed'] is False
     assert pve_lab.writes() == 0
+
+
+def test_guest_discovery_costs_one_read(pve_lab):
+    result = pve_lab.run('pve_firewall_info', gather=['guests'], guest_details=False, tags=['tier-app'])
+    assert [(g['vmid'], g['type'], g['tags']) for g in result['firewall']['guests']] == [(110, 'vm', ['tier-app']), (201, 'ct', ['tier-app'])]
+    assert result['api_reads'] == 1
