@@ -161,37 +161,12 @@ gathered:
 '''
 
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve import aliases
-from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.guests import guest_list_option, run_collection
+from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.guests import keyed_collection_engine, keyed_collection_options
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.module import run
-from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.targets import TARGET_OPTIONS
-
-
-def engine(module, client):
-    params = module.params
-
-    def validate(config, prefix):
-        return aliases.normalize_want(config, prefix, params['state'])
-
-    def prepare(target, config, prefix):
-        return aliases.prepare(client, target, config, params['state'], params['force'], prefix)
-
-    def gather(target):
-        return aliases.to_module(aliases.read_aliases(client, target)[0])
-
-    return run_collection(module, client, validate, prepare, gather, ('cluster', 'vm', 'ct'))
 
 
 def main():
-    options = dict(TARGET_OPTIONS)
-    options['level'] = dict(type='str', choices=['cluster', 'vm', 'ct'], default='cluster')
-    options.update(
-        state=dict(type='str', choices=['merged', 'replaced', 'overridden', 'deleted', 'gathered'], default='merged'),
-        config=aliases.ALIAS_SPEC,
-        guests=guest_list_option(aliases.ALIAS_SPEC),
-        parallel=dict(type='int', default=8),
-        force=dict(type='bool', default=False),
-    )
-    run(options, engine, mutually_exclusive=[('config', 'guests')])
+    run(keyed_collection_options(aliases.ALIAS_SPEC), keyed_collection_engine(aliases), mutually_exclusive=[('config', 'guests')])
 
 
 if __name__ == '__main__':

@@ -99,3 +99,7 @@ def prepare(client, target, config, state, force=False, prefix='config'):
         after_shown = dict((k, v) for k, v in after.items() if k in wanted)
     return TargetPlan(calls, {target.base + '/aliases': raw}, to_module(before_shown), to_module(after_shown),
                       replan=lambda: prepare(client, target, config, state, force, prefix))
+
+
+def gather(client, target):
+    return to_module(read_aliases(client, target)[0])

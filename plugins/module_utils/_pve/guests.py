@@ -114,3 +114,35 @@ def run_collection(module, client, validate, prepare, gather, levels):
     if module._diff:
         result['diff'] = dict(before=result['before'], after=result['after'])
     return result
+
+
+def keyed_collection_options(spec):
+    """Options of a module that manages a keyed collection at cluster or guest level (IP sets, aliases)."""
+    from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.targets import TARGET_OPTIONS
+
+    options = dict(TARGET_OPTIONS)
+    options.update(
+        level=dict(type='str', choices=['cluster', 'vm', 'ct'], default='cluster'),
+        state=dict(type='str', choices=['merged', 'replaced', 'overridden', 'deleted', 'gathered'], default='merged'),
+        config=spec,
+        guests=guest_list_option(spec),
+        parallel=dict(type='int', default=DEFAULT_PARALLEL),
+        force=dict(type='bool', default=False),
+    )
+    return options
+
+
+def keyed_collection_engine(engine):
+    """Module engine over a collection engine exposing normalize_want, prepare and gather."""
+    def run_engine(module, client):
+        params = module.params
+
+        def validate(config, prefix):
+            return engine.normalize_want(config, prefix, params['state'])
+
+        def prepare(target, config, prefix):
+            return engine.prepare(client, target, config, params['state'], params['force'], prefix)
+
+        return run_collection(module, client, validate, prepare, lambda target: engine.gather(client, target),
+                              ('cluster', 'vm', 'ct'))
+    return run_engine

@@ -27,7 +27,7 @@ def _comment(value):
     return value
 
 
-def normalize_want(config, prefix='config'):
+def normalize_want(config, prefix='config', state=None):  # pylint: disable=unused-argument
     """Validate and key the wanted sets: {name: {'comment', 'members': {key: member} or None}}."""
     wanted = {}
     for index, item in enumerate(config or []):
@@ -193,3 +193,7 @@ def prepare(client, target, config, state, force=False, prefix='config'):
     shown = None if state == 'overridden' else set(wanted)
     return TargetPlan(calls, known, to_module(have, shown), to_module(after, shown),
                       replan=lambda: prepare(client, target, config, state, force, prefix))
+
+
+def gather(client, target):
+    return to_module(read_sets(client, target)[0])
