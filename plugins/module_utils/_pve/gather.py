@@ -118,8 +118,11 @@ def guest_tags(resource):
     return sorted(tag for tag in str(resource.get('tags') or '').replace(',', ';').split(';') if tag)
 
 
-def gather(client, parts, nodes=None, vmids=None, include_nics=True, tags=None, guest_details=True):
-    """Read the parts asked for (cluster, nodes, guests, vnets) and return one dict."""
+def gather(client, parts, nodes=None, vmids=None, include_nics=True, tags=None, guest_details=True, guest_nodes=None):
+    """Read the parts asked for (cluster, nodes, guests, vnets) and return one dict.
+
+    ``guest_nodes`` limits the guests to those that run on the named nodes.
+    """
     state = {}
     if 'cluster' in parts:
         state['cluster'] = gather_cluster(client)
@@ -131,7 +134,8 @@ def gather(client, parts, nodes=None, vmids=None, include_nics=True, tags=None, 
         resources = client.get('cluster/resources', desc='list the guests of the cluster', type='vm') or []
         guests = [item for item in resources if item.get('type') in ('qemu', 'lxc') and not item.get('template')
                   and (wanted is None or int(item['vmid']) in wanted)
-                  and (not tags or set(tags) & set(guest_tags(item)))]
+                  and (not tags or set(tags) & set(guest_tags(item)))
+                  and (not guest_nodes or item.get('node') in guest_nodes)]
         guests = sorted(guests, key=lambda g: int(g['vmid']))
         if guest_details:
             state['guests'] = [gather_guest(client, item, include_nics) for item in guests]
