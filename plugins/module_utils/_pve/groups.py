@@ -47,7 +47,7 @@ def read_groups(client):
     return dict((g['group'].lower(), dict(name=g['group'], comment=(g.get('comment') or '').strip())) for g in raw), raw
 
 
-def prepare(client, config, state, macros, force=False):
+def prepare(client, config, state, macros, force=False, check_mode=False):
     """Plan everything; returns (plans in execution order, before, after). Nothing is written."""
     wanted = normalize_want(config)
     have, raw_list = read_groups(client)
@@ -76,7 +76,8 @@ def prepare(client, config, state, macros, force=False):
         if rules is not None:
             rules_state = 'overridden' if exact else 'merged'
             rules_plan = rulelists.prepare(client, group_target(name), '%s/%s' % (BASE, name), rules, rules_state, macros,
-                                           prefix=field + '.rules', what='security group %s' % name, known_raw=before_rules)
+                                           prefix=field + '.rules', what='security group %s' % name, known_raw=before_rules,
+                                           check_mode=check_mode)
             plans.append(rules_plan)
         old_comment = current['comment'] if current else None
         before[name] = dict(name=name, comment=old_comment, rules=rules_plan.before if rules_plan else None) if current else None
@@ -121,10 +122,12 @@ def run_groups(module, client):
     if state == 'gathered':
         return dict(changed=False, gathered=gather(client))
     macros = rulelists.Macros(client)
-    plans, before, after = prepare(client, params.get('config') or [], state, macros, params['force'])
+    plans, before, after = prepare(client, params.get('config') or [], state, macros, params['force'], module.check_mode)
     commands, changed = [], False
     for plan in plans:
         outcome = execute(client, plan, module.check_mode)
+        for warning in outcome.pop('warnings', []):
+            module.warn(warning)
         commands.extend(outcome['commands'])
         changed = changed or outcome['changed']
     result = dict(changed=changed, before=to_module(before), after=to_module(after), commands=commands)

@@ -95,8 +95,22 @@ def _referenced_names(config):
     return sets, aliases, groups
 
 
-def check_references(client, target, config, prefix='config'):
-    """Refuse rules that name an IP set, alias or security group that does not exist."""
+def check_references(client, target, config, prefix='config', check_mode=False):
+    """Refuse rules that name an IP set, alias or security group that does not exist.
+
+    In check mode a missing object is only warned about (returned): an earlier task of the same run
+    may be about to create it, and a plan of a whole deployment must not stop there.
+    """
+    try:
+        _check_references(client, target, config, prefix)
+    except ValidationError as exc:
+        if not check_mode:
+            raise
+        return ['%s (check mode: planned anyway, it must exist before the real run)' % exc]
+    return []
+
+
+def _check_references(client, target, config, prefix):
     sets, aliases, groups = _referenced_names(config)
     if groups:
         existing = set(g['group'].lower() for g in client.get('cluster/firewall/groups', desc='read the security groups') or [])
@@ -176,7 +190,8 @@ def ops_to_calls(have, ops, rules_path, model, what):
     return calls, state
 
 
-def prepare(client, target, rules_path, config, state, macros, position='bottom', prefix='config', what=None, known_raw=None):
+def prepare(client, target, rules_path, config, state, macros, position='bottom', prefix='config', what=None, known_raw=None,
+            check_mode=False):
     """Read one rule list and plan it; nothing is written. Returns a TargetPlan.
 
     ``known_raw`` stands in for the read when the list is known without asking (a group this run creates).
@@ -185,8 +200,7 @@ def prepare(client, target, rules_path, config, state, macros, position='bottom'
     level = target.level
     names = macros.names() if needs_macros(config) else None
     validate(config, level, prefix, names)
-    if state != 'deleted':
-        check_references(client, target, config, prefix)
+    warnings = check_references(client, target, config, prefix, check_mode) if state != 'deleted' else []
     raw = known_raw if known_raw is not None else (client.get(rules_path, desc='read the rules of ' + what) or [])
     have = [dict((k, v) for k, v in item.items() if k not in ('pos', 'digest', 'ipversion')) for item in raw]
     model = pverules.rule_model(names, ENGINE_LEVEL[level])
@@ -194,4 +208,5 @@ def prepare(client, target, rules_path, config, state, macros, position='bottom'
     ops = plan_ops(have, want, state, model, position)
     calls, after = ops_to_calls(have, ops, rules_path, model, what)
     return TargetPlan(calls, {rules_path: raw}, to_module(have), to_module(after),
-                      replan=lambda: prepare(client, target, rules_path, config, state, macros, position, prefix, what))
+                      replan=lambda: prepare(client, target, rules_path, config, state, macros, position, prefix, what),
+                      extra=dict(warnings=warnings))

@@ -81,8 +81,11 @@ def run_rules(module, client):
     path = rules_path(target)
     if state == 'gathered':
         return dict(changed=False, gathered=rulelists.to_module(client.get(path, desc='read the rules of ' + what)))
-    plan = rulelists.prepare(client, target, path, params.get('config') or [], state, macros, params['position'], 'config', what)
+    plan = rulelists.prepare(client, target, path, params.get('config') or [], state, macros, params['position'], 'config', what,
+                             check_mode=module.check_mode)
     result = execute(client, plan, module.check_mode)
+    for warning in result.pop('warnings', []):
+        module.warn(warning)
     if module._diff:
         result['diff'] = dict(before=result['before'], after=result['after'])
     return result
@@ -107,11 +110,13 @@ def _run_guests(module, client, macros, parallel):
     def prepare(item):
         index, target, guest = item
         return rulelists.prepare(client, target, rules_path(target), guest.get('config') or [], state, macros,
-                                 params['position'], 'guests[%d].config' % index)
+                                 params['position'], 'guests[%d].config' % index, check_mode=module.check_mode)
 
     plans = run_pool([(i, t, g) for i, (t, g) in enumerate(zip(targets, guests))], prepare, parallel)
     outcomes = run_pool(plans, lambda plan: execute(client, plan, module.check_mode), parallel)
     for target, outcome in zip(targets, outcomes):
         outcome.update(vmid=target.vmid, node=target.node, type=target.level)
+        for warning in outcome.pop('warnings', []):
+            module.warn(warning)
     return dict(changed=any(o['changed'] for o in outcomes), results=outcomes,
                 commands=[command for o in outcomes for command in o['commands']])

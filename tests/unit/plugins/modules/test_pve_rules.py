@@ -155,3 +155,14 @@ def test_security_group_rules_can_be_managed_through_pve_rules(pve_lab):
     assert missing.failed and 'security group nosuch does not exist' in missing['msg']
     bad = pve_lab.run('pve_security_groups', config=[dict(name='web', rules=[dict(type='group', action='app')])])
     assert bad.failed and 'config[0].rules[0]' in bad['msg']
+
+
+def test_check_mode_plans_rules_for_objects_an_earlier_task_would_create(pve_lab):
+    config = [dict(type='in', action='ACCEPT', source='+not_yet', proto='tcp', dport='22'), dict(type='group', action='later')]
+    planned = pve_lab.run('pve_rules', check_mode=True, state='overridden', config=config)
+    assert not planned.failed, planned
+    assert planned['changed'] is True and len(planned['commands']) >= 2
+    assert 'not_yet' in str(planned['warnings']) and 'check mode' in str(planned['warnings'])
+    assert pve_lab.writes() == 0
+    real = pve_lab.run('pve_rules', state='overridden', config=config)
+    assert real.failed and 'later' in real['msg']
