@@ -112,37 +112,33 @@ def check_references(client, target, config, prefix='config', check_mode=False):
 
 def _check_references(client, target, config, prefix):
     sets, aliases, groups = _referenced_names(config)
+    missing = []
     if groups:
         existing = set(g['group'].lower() for g in client.get('cluster/firewall/groups', desc='read the security groups') or [])
-        missing = sorted(groups - existing)
-        if missing:
-            raise ValidationError('%s: security group(s) %s do not exist; create them first (pve_security_groups)' % (
-                prefix, ', '.join(missing)))
-    if not (sets or aliases):
-        return
+        missing.extend('security group ' + name for name in sorted(groups - existing))
+    if sets or aliases:
+        missing.extend(_missing_objects(client, target, sets, aliases))
+    if missing:
+        raise ValidationError('%s: rules reference %s, which do(es) not exist at %s; create them first' % (
+            prefix, ', '.join(missing), target.describe()))
+
+
+def _missing_objects(client, target, sets, aliases):
     guest = target.level in ('vm', 'ct')
     refs = client.get((target.base if guest else 'cluster/firewall') + '/refs',
                       desc='read the IP sets and aliases rules can use') or []
     known = set()
     for ref in refs:
         scope = {'dc': 'dc', 'guest': 'guest', 'sdn': 'sdn'}.get(ref.get('scope'), 'dc')
-        name = ref['name'].lower()
-        kind = ref.get('type')
-        known.add((kind, scope, name))
+        known.add((ref.get('type'), scope, ref['name'].lower()))
     missing = []
-    for token in sorted(sets):
-        scope, _sep, name = token.rpartition('/')
-        scopes = [scope] if scope else (['guest', 'dc'] if guest else ['dc', 'sdn'])
-        if not any(('ipset', s, name) in known for s in scopes):
-            missing.append('IP set +' + token)
-    for token in sorted(aliases):
-        scope, _sep, name = token.rpartition('/')
-        scopes = [scope] if scope else (['guest', 'dc'] if guest else ['dc'])
-        if not any(('alias', s, name) in known for s in scopes):
-            missing.append('alias ' + token)
-    if missing:
-        raise ValidationError('%s: rules reference %s, which do(es) not exist at %s' % (
-            prefix, ', '.join(missing), target.describe()))
+    for kind, label, prefix, tokens in (('ipset', 'IP set', '+', sets), ('alias', 'alias', '', aliases)):
+        for token in sorted(tokens):
+            scope, _sep, name = token.rpartition('/')
+            scopes = [scope] if scope else (['guest', 'dc'] if guest else (['dc', 'sdn'] if kind == 'ipset' else ['dc']))
+            if not any((kind, s, name) in known for s in scopes):
+                missing.append('%s %s%s' % (label, prefix, token))
+    return missing
 
 
 def _combine_merged(have, want):
