@@ -10,6 +10,8 @@ still looks the way our own earlier calls left it.
 
 from __future__ import annotations
 
+import threading
+
 from ansible_collections.zonewarden.firewall.plugins.module_utils._errors import ValidationError
 from ansible_collections.zonewarden.firewall.plugins.module_utils._plan import ordered
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve import rules as pverules
@@ -37,18 +39,44 @@ ENGINE_LEVEL = {'cluster': 'cluster', 'node': 'host', 'vm': 'vm', 'ct': 'ct', 'g
 SKIPPED_KEYS = ('pos', 'digest', 'ipversion', 'errors')
 
 
-class Macros(object):
-    """The cluster's macro names, read at most once per module run and only when needed."""
+class Lookups(object):
+    """Cluster-wide data a module run needs for many targets, read at most once and only when needed:
+    macro names, security group names and the datacenter's IP sets and aliases."""
 
     def __init__(self, client):
         self.client = client
-        self._names = None
+        self._lock = threading.Lock()
+        self._cache = {}
+
+    def _once(self, key, read):
+        with self._lock:
+            if key not in self._cache:
+                self._cache[key] = read()
+            return self._cache[key]
 
     def names(self):
-        if self._names is None:
-            data = self.client.get('cluster/firewall/macros', desc='read the firewall macros') or []
-            self._names = sorted(item['macro'] for item in data)
-        return self._names
+        return self._once('macros', lambda: sorted(
+            item['macro'] for item in self.client.get('cluster/firewall/macros', desc='read the firewall macros') or []))
+
+    def groups(self):
+        return self._once('groups', lambda: set(
+            g['group'].lower() for g in self.client.get('cluster/firewall/groups', desc='read the security groups') or []))
+
+    def cluster_refs(self):
+        return self._once('refs', lambda: _ref_keys(
+            self.client.get('cluster/firewall/refs', desc='read the IP sets and aliases rules can use')))
+
+
+# Kept for callers that only need macros.
+Macros = Lookups
+
+
+def _ref_keys(refs):
+    known = set()
+    for ref in refs or []:
+        scope = {'dc': 'dc', 'guest': 'guest', 'sdn': 'sdn'}.get(ref.get('scope'), 'dc')
+        known.add((ref.get('type'), scope, ref['name'].lower()))
+    return known
 
 
 def clean(rule):
@@ -95,14 +123,14 @@ def _referenced_names(config):
     return sets, aliases, groups
 
 
-def check_references(client, target, config, prefix='config', check_mode=False):
+def check_references(client, target, config, prefix='config', check_mode=False, lookups=None):
     """Refuse rules that name an IP set, alias or security group that does not exist.
 
     In check mode a missing object is only warned about (returned): an earlier task of the same run
     may be about to create it, and a plan of a whole deployment must not stop there.
     """
     try:
-        _check_references(client, target, config, prefix)
+        _check_references(client, target, config, prefix, lookups or Lookups(client))
     except ValidationError as exc:
         if not check_mode:
             raise
@@ -110,35 +138,31 @@ def check_references(client, target, config, prefix='config', check_mode=False):
     return []
 
 
-def _check_references(client, target, config, prefix):
+def _check_references(client, target, config, prefix, lookups):
     sets, aliases, groups = _referenced_names(config)
     missing = []
     if groups:
-        existing = set(g['group'].lower() for g in client.get('cluster/firewall/groups', desc='read the security groups') or [])
-        missing.extend('security group ' + name for name in sorted(groups - existing))
+        missing.extend('security group ' + name for name in sorted(groups - lookups.groups()))
     if sets or aliases:
-        missing.extend(_missing_objects(client, target, sets, aliases))
+        missing.extend(_missing_objects(client, target, sets, aliases, lookups))
     if missing:
         raise ValidationError('%s: rules reference %s, which do(es) not exist at %s; create them first' % (
             prefix, ', '.join(missing), target.describe()))
 
 
-def _missing_objects(client, target, sets, aliases):
+def _missing_objects(client, target, sets, aliases, lookups):
     guest = target.level in ('vm', 'ct')
-    refs = client.get((target.base if guest else 'cluster/firewall') + '/refs',
-                      desc='read the IP sets and aliases rules can use') or []
-    known = set()
-    for ref in refs:
-        scope = {'dc': 'dc', 'guest': 'guest', 'sdn': 'sdn'}.get(ref.get('scope'), 'dc')
-        known.add((ref.get('type'), scope, ref['name'].lower()))
-    missing = []
-    for kind, label, prefix, tokens in (('ipset', 'IP set', '+', sets), ('alias', 'alias', '', aliases)):
+    wanted = []
+    for kind, label, mark, tokens in (('ipset', 'IP set', '+', sets), ('alias', 'alias', '', aliases)):
         for token in sorted(tokens):
             scope, _sep, name = token.rpartition('/')
             scopes = [scope] if scope else (['guest', 'dc'] if guest else (['dc', 'sdn'] if kind == 'ipset' else ['dc']))
-            if not any((kind, s, name) in known for s in scopes):
-                missing.append('%s %s%s' % (label, prefix, token))
-    return missing
+            wanted.append((kind, scopes, name, '%s %s%s' % (label, mark, token)))
+    known = lookups.cluster_refs()
+    if guest and any(not any((kind, s, name) in known for s in scopes) for kind, scopes, name, _label in wanted):
+        # Only a guest whose rules name something the datacenter lacks costs a read of its own objects.
+        known = known | _ref_keys(client.get(target.base + '/refs', desc='read the IP sets and aliases of ' + target.describe()))
+    return [label for kind, scopes, name, label in wanted if not any((kind, s, name) in known for s in scopes)]
 
 
 def _combine_merged(have, want):
@@ -196,7 +220,7 @@ def prepare(client, target, rules_path, config, state, macros, position='bottom'
     level = target.level
     names = macros.names() if needs_macros(config) else None
     validate(config, level, prefix, names)
-    warnings = check_references(client, target, config, prefix, check_mode) if state != 'deleted' else []
+    warnings = check_references(client, target, config, prefix, check_mode, macros) if state != 'deleted' else []
     raw = known_raw if known_raw is not None else (client.get(rules_path, desc='read the rules of ' + what) or [])
     have = [dict((k, v) for k, v in item.items() if k not in ('pos', 'digest', 'ipversion')) for item in raw]
     model = pverules.rule_model(names, ENGINE_LEVEL[level])

@@ -166,3 +166,19 @@ def test_check_mode_plans_rules_for_objects_an_earlier_task_would_create(pve_lab
     assert pve_lab.writes() == 0
     real = pve_lab.run('pve_rules', state='overridden', config=config)
     assert real.failed and 'later' in real['msg']
+
+
+def test_many_guests_read_cluster_lookups_once(pve_lab):
+    pve_lab.run('pve_security_groups', config=[dict(name='web', rules=[WEB])])
+    pve_lab.run('pve_ipsets', config=[dict(name='admins', members=[dict(cidr='192.0.2.0/24')])])
+    guests = [dict(vmid=vmid, config=[dict(type='group', action='web', iface='net0'), dict(SSH, source='+admins')])
+              for vmid in (100, 101, 110, 120)]
+    pve_lab.run('pve_rules', state='overridden', guests=guests)
+    pve_lab.handle.clear_log()
+    again = pve_lab.run('pve_rules', state='overridden', guests=guests)
+    assert again['changed'] is False
+    # One cluster/resources read, the macro list, the group list and the datacenter refs once, then one read per guest.
+    by_path = pve_lab.handle.log()['by_path']
+    assert sum(n for key, n in by_path.items() if key.endswith('/cluster/firewall/groups')) == 1
+    assert sum(n for key, n in by_path.items() if key.endswith('/refs')) == 1
+    assert pve_lab.reads() == 4 + len(guests)
