@@ -298,7 +298,11 @@ class Rulebase(KeyedResource):
                 anchor, self.kind, self.params.get('location')))
         if state == 'deleted':
             return
-        check_references(self.references(items), Namespace(client, self.vsys), warn=self.warn)
+        # Only rules this run writes need their references resolved: an unchanged rule costs no read.
+        changing = set(index for index, item in enumerate(items) if self.plan_entry(have, item, state, {}))
+        refs = [ref for ref in self.references(items) if _item_index(ref[0]) in changing]
+        if refs:
+            check_references(refs, Namespace(client, self.vsys), warn=self.warn)
 
     def references(self, items):
         raise NotImplementedError
@@ -470,3 +474,8 @@ def run_rulebase(module, client, rulebase):
     if module._diff:
         result['diff'] = dict(before=plan.before, after=plan.after)
     return result
+
+
+def _item_index(label):
+    """The N of a 'config[N]...' label."""
+    return int(label.split('[', 1)[1].split(']', 1)[0])
