@@ -43,5 +43,19 @@ lab-reset: lab-stop ## Forget the lab's saved state
 sanity units: venv collection
 	$(BIN)/python tests/run_suite.py --only $(subst units,units lab,$@)
 
+BENCH_BASELINE := .build/bench-baseline-venv
+BENCH_ARGS ?=
+
+bench: venv collection $(BENCH_BASELINE)/.installed ## Benchmarks against the emulators, with the community.proxmox baseline
+	$(BIN)/python -m pip install --quiet -r tests/perf/requirements.txt
+	$(BIN)/python tests/perf/bench.py --docs $(BENCH_ARGS)
+
+# The baseline's community `ansible` package (it bundles community.proxmox) lives in its own venv; nothing of it is committed.
+$(BENCH_BASELINE)/.installed:
+	$(PYTHON) -m venv $(BENCH_BASELINE)
+	$(BENCH_BASELINE)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_BASELINE)/bin/python -m pip install --quiet 'ansible>=12,<13' 'proxmoxer>=2.3' requests
+	touch $@
+
 clean:
 	rm -rf .build .lab tests/output

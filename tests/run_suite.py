@@ -4,7 +4,8 @@
 """Run the whole test suite and print a short summary; exit non-zero on any failure.
 
 Stages: sanity (ansible-test), units (pytest tests/unit), lab (the emulators' own tests),
-molecule (extensions/molecule), lint (ansible-lint, antsibull-changelog). ``--only`` and
+molecule (extensions/molecule), lint (ansible-lint, antsibull-changelog), bench (the benchmark
+harness at smoke size). ``--only`` and
 ``--skip`` select stages. Run it through ``make test``, which prepares the virtual environment.
 """
 
@@ -22,7 +23,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(REPO, '.build')
 COLLECTIONS = os.path.join(BUILD, 'collections')
 SKIP_DIRS = {'.git', '.venv', '.build', '.lab', '__pycache__', 'output', '.pytest_cache', '.molecule', 'results'}
-STAGES = ('sanity', 'units', 'lab', 'molecule', 'lint')
+STAGES = ('sanity', 'units', 'lab', 'molecule', 'lint', 'bench')
 
 
 def bin_path(name):
@@ -162,6 +163,13 @@ def stage_lint(env):
     code = run([bin_path('ansible-lint'), '--profile', 'production', '--offline'] + targets, env)
     code = run([bin_path('antsibull-changelog'), 'lint'], env) or code
     return code, None
+
+
+def stage_bench(env):
+    """The benchmark harness at smoke size (the full benchmark is `make bench`), and its own tests."""
+    code, counts = _pytest(env, 'bench', ['tests/perf/test_harness.py'])
+    smoke = run([sys.executable, os.path.join('tests', 'perf', 'bench.py'), '--smoke'], env)
+    return code or smoke, counts
 
 
 def main(argv=None):

@@ -96,6 +96,15 @@ def workload(client, count):
     return results
 
 
+def paths_rate(port, ca_file, paths, count):
+    """GETs per second over one kept-alive connection, cycling through ``paths`` (bench.py, loaded lab)."""
+    client = Client(port, ca_file)
+    try:
+        return rate(client, count, 'GET', lambda i: paths[i % len(paths)], lambda i: None)
+    finally:
+        client.close()
+
+
 def bench_thread(count):
     workdir = tempfile.mkdtemp(prefix='zw-bench-pve-')
     started = time.monotonic()
