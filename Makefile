@@ -12,7 +12,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 .PHONY: demo test venv collection lab-start lab-stop lab-reset sanity units clean bench
 
 demo: venv collection ## Run the main job against the embedded lab (emulators on loopback)
-	$(BIN)/python tests/lab/labctl.py run --dir .lab -- $(BIN)/ansible-playbook -i inventories/lab/hosts.yml playbooks/demo.yml
+	$(BIN)/python tests/lab/labctl.py run --dir .lab --fresh -- $(BIN)/python tests/lab/demo.py
 
 test: venv collection ## Run the whole test suite (sanity, units, lab, molecule, lint)
 	$(BIN)/python tests/run_suite.py

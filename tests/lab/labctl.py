@@ -101,7 +101,7 @@ def stop_all(workdir):
 
 def lab_environment(workdir):
     """Environment variables that point the collection's modules at the running lab."""
-    env = {}
+    env = {'ZONEWARDEN_LAB_DIR': workdir}
     pve = _ready_path(workdir, 'pve')
     if os.path.exists(pve):
         info = _read_json(pve)
