@@ -140,8 +140,8 @@ def main(argv=None):
     results = standalone([int(size) for size in args.rules.split(',')], args.requests)
     print('%8s %12s %16s %18s' % ('rules', 'reads/s', 'system info/s', 'multi-config/s'))
     for size, values in results.items():
-        print('%8s %12.0f %16.0f %18.0f' % (size, values['reads_per_s'], values['system_info_per_s'],
-                                           values.get('multi_config_writes_per_s', 0)))
+        row = (size, values['reads_per_s'], values['system_info_per_s'], values.get('multi_config_writes_per_s', 0))
+        print('%8s %12.0f %16.0f %18.0f' % row)
     if args.json:
         with open(args.json, 'w', encoding='utf-8') as handle:
             json.dump({'requests': args.requests, 'python': platform.python_version(), 'results': results}, handle, indent=1,

@@ -244,8 +244,9 @@ def _comparison_table(summary):
     rows = []
     for size in sorted(summary['pve'], key=int):
         for scenario, ratio in sorted(summary['pve'][size].get('vs_baseline', {}).items(), key=lambda kv: SCENARIOS.index(kv[0])):
-            rows.append('| %s | %s | %s | %s | %s | %s |' % (size, scenario, _x(ratio['speedup_same_scope']), ratio['requests_ratio_same_scope'],
-                                                           _x(ratio['speedup_full_scope']), ratio['requests_ratio_full_scope']))
+            cells = (size, scenario, _x(ratio['speedup_same_scope']), ratio['requests_ratio_same_scope'],
+                     _x(ratio['speedup_full_scope']), ratio['requests_ratio_full_scope'])
+            rows.append('| %s | %s | %s | %s | %s | %s |' % cells)
     if not rows:
         return []
     return ['### Against community.proxmox', '',
