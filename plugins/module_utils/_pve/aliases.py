@@ -81,7 +81,7 @@ def plan(target, have, wanted, state):
     return creates + updates + deletes, after
 
 
-def prepare(client, target, config, state, force=False, prefix='config'):
+def prepare(client, target, config, state, force=False, prefix='config', check_mode=False):  # pylint: disable=unused-argument
     """Read, plan and check references for one target; nothing is written."""
     wanted = normalize_want(config, prefix, state)
     have, raw = read_aliases(client, target)

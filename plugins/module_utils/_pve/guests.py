@@ -101,6 +101,8 @@ def run_collection(module, client, validate, prepare, gather, levels):
         results = []
         for target, outcome in zip(targets, outcomes):
             outcome.update(vmid=target.vmid, node=target.node, type=target.level)
+            for warning in outcome.pop('warnings', []):
+                module.warn(warning)
             results.append(outcome)
         commands = [command for result in results for command in result['commands']]
         return dict(changed=any(result['changed'] for result in results), results=results, commands=commands)
@@ -111,6 +113,8 @@ def run_collection(module, client, validate, prepare, gather, levels):
         return dict(changed=False, gathered=gather(target))
     validate(params.get('config') or [], 'config')
     result = execute(client, prepare(target, params.get('config') or [], 'config'), module.check_mode)
+    for warning in result.pop('warnings', []):
+        module.warn(warning)
     if module._diff:
         result['diff'] = dict(before=result['before'], after=result['after'])
     return result
@@ -141,7 +145,7 @@ def keyed_collection_engine(engine):
             return engine.normalize_want(config, prefix, params['state'])
 
         def prepare(target, config, prefix):
-            return engine.prepare(client, target, config, params['state'], params['force'], prefix)
+            return engine.prepare(client, target, config, params['state'], params['force'], prefix, module.check_mode)
 
         return run_collection(module, client, validate, prepare, lambda target: engine.gather(client, target),
                               ('cluster', 'vm', 'ct'))

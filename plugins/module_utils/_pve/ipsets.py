@@ -174,9 +174,38 @@ def deleted_set_names(calls, base):
     return [call.path[len(base) + 1:].lower() for call in calls if call.method == 'DELETE' and call.path.count('/') == base.count('/') + 1]
 
 
-def prepare(client, target, config, state, force=False, prefix='config'):
+def _alias_members(wanted):
+    """(set name, member key) of every member that names an alias instead of an address."""
+    return [(name, key) for name, want in sorted(wanted.items()) for key in sorted(want['members'] or {})
+            if key[:1].isalpha() and ':' not in key]
+
+
+def check_alias_members(client, target, wanted, prefix, check_mode=False):
+    """Members that name aliases need those aliases (PVE refuses the add with 'no such alias')."""
+    members = _alias_members(wanted)
+    if not members:
+        return []
+    guest = target.level in ('vm', 'ct')
+    refs = client.get(target.base + '/refs', desc='read the aliases of ' + target.describe(), type='alias') or []
+    known = set((ref.get('scope') or 'dc', ref['name'].lower()) for ref in refs)
+    missing = []
+    for name, key in members:
+        scope, _sep, alias = key.rpartition('/')
+        scopes = [scope] if scope else (['guest', 'dc'] if guest else ['dc'])
+        if not any((s, alias) in known for s in scopes):
+            missing.append('%s (IP set %s)' % (key, name))
+    if not missing:
+        return []
+    message = '%s: members name alias(es) that do not exist at %s: %s' % (prefix, target.describe(), ', '.join(missing))
+    if check_mode:
+        return [message + ' (check mode: planned anyway, they must exist before the real run)']
+    raise ValidationError(message)
+
+
+def prepare(client, target, config, state, force=False, prefix='config', check_mode=False):
     """Read, plan and check references for one target; nothing is written."""
     wanted = normalize_want(config, prefix)
+    warnings = check_alias_members(client, target, wanted, prefix, check_mode) if state != 'deleted' else []
     names = None if state in ('overridden', 'gathered') else set(wanted)
     have, raws = read_sets(client, target, names)
     calls, after = plan(target, have, wanted, state)
@@ -192,7 +221,7 @@ def prepare(client, target, config, state, force=False, prefix='config'):
         known['%s/%s' % (base, name)] = entries
     shown = None if state == 'overridden' else set(wanted)
     return TargetPlan(calls, known, to_module(have, shown), to_module(after, shown),
-                      replan=lambda: prepare(client, target, config, state, force, prefix))
+                      replan=lambda: prepare(client, target, config, state, force, prefix), extra=dict(warnings=warnings))
 
 
 def gather(client, target):

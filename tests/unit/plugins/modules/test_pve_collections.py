@@ -139,3 +139,17 @@ def test_guest_discovery_costs_one_read(pve_lab):
     result = pve_lab.run('pve_firewall_info', gather=['guests'], guest_details=False, tags=['tier-app'])
     assert [(g['vmid'], g['type'], g['tags']) for g in result['firewall']['guests']] == [(110, 'vm', ['tier-app']), (201, 'ct', ['tier-app'])]
     assert result['api_reads'] == 1
+
+
+def test_ipset_members_naming_missing_aliases_are_refused_before_any_write(pve_lab):
+    config = [dict(name='admins', members=[dict(cidr='192.0.2.0/24'), dict(cidr='dc/jump_host'), dict(cidr='nosuch')])]
+    refused = pve_lab.run('pve_ipsets', config=config)
+    assert refused.failed
+    assert 'dc/jump_host (IP set admins)' in refused['msg'] and 'nosuch (IP set admins)' in refused['msg']
+    assert pve_lab.writes() == 0
+    planned = pve_lab.run('pve_ipsets', check_mode=True, config=config)
+    assert not planned.failed and planned['changed'] is True
+    pve_lab.run('pve_aliases', config=[dict(name='jump_host', cidr='192.0.2.7'), dict(name='nosuch', cidr='192.0.2.8')])
+    created = pve_lab.run('pve_ipsets', config=config)
+    assert not created.failed, created
+    assert pve_lab.run('pve_ipsets', config=config)['changed'] is False
