@@ -20,6 +20,23 @@ attributes:
       - This assumes that the system controlled/queried by the module has not changed in a relevant way.
 '''
 
+    # Resource modules: full check mode, diff mode and idempotence, said once for all of them.
+    FULL = r'''
+options: {}
+attributes:
+  check_mode:
+    support: full
+    description: Can run in check_mode and return changed status prediction without modifying target.
+  diff_mode:
+    support: full
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+  idempotent:
+    support: full
+    description:
+      - When run twice in a row outside check mode, with the same arguments, the second invocation indicates no change.
+      - This assumes that the system controlled/queried by the module has not changed in a relevant way.
+'''
+
     INFO_MODULE = r'''
 options: {}
 attributes:

@@ -16,15 +16,8 @@ author:
   - Zonewarden Team (@zonewarden)
 extends_documentation_fragment:
   - zonewarden.firewall._panos
-  - zonewarden.firewall._attributes
+  - zonewarden.firewall._attributes.full
   - zonewarden.firewall._attributes.actiongroup_panos
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  idempotent:
-    support: full
 options:
   state:
     description:

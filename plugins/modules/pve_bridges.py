@@ -24,15 +24,8 @@ author:
   - Zonewarden Team (@zonewarden)
 extends_documentation_fragment:
   - zonewarden.firewall._pve
-  - zonewarden.firewall._attributes
+  - zonewarden.firewall._attributes.full
   - zonewarden.firewall._attributes.actiongroup_pve
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  idempotent:
-    support: full
 options:
   node:
     description: The node whose bridges are managed.
