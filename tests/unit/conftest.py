@@ -2,47 +2,14 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Unit-test plumbing: the lab packages on sys.path, a PVE emulator per session, a module runner."""
 
-import contextlib
-import importlib
-import io
 import json
 import os
-import sys
 
 import pytest
 
-LAB_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'lab')
-if LAB_DIR not in sys.path:
-    sys.path.insert(0, LAB_DIR)
+from ansible_collections.zonewarden.firewall.tests.unit.module_runner import LAB_DIR, run_module
 
-from ansible.module_utils.testing import patch_module_args  # noqa: E402  pylint: disable=wrong-import-position
-
-MODULES = 'ansible_collections.zonewarden.firewall.plugins.modules.'
 LAB_TOKEN_SECRET = '11111111-2222-3333-4444-555555555555'
-
-
-class ModuleRun(dict):
-    """The JSON a module printed, plus whether it failed."""
-
-    @property
-    def failed(self):
-        return bool(self.get('failed'))
-
-
-def run_module(name, args, check_mode=False, diff=False):
-    """Run plugins/modules/<name>.py's main() in this process and return its result."""
-    module = importlib.import_module(MODULES + name)
-    args = dict(args)
-    args['_ansible_check_mode'] = check_mode
-    args['_ansible_diff'] = diff
-    out = io.StringIO()
-    with patch_module_args(args), contextlib.redirect_stdout(out):
-        try:
-            module.main()
-        except SystemExit:
-            pass
-    text = out.getvalue().strip()
-    return ModuleRun(json.loads(text.splitlines()[-1] if text else '{}'))
 
 
 class PveLab(object):

@@ -6,52 +6,17 @@ The conftest files of tests/unit/plugins/modules and tests/unit/plugins/module_u
 the fixtures from here.
 """
 
-import contextlib
-import importlib
-import io
-import json
-import os
-import sys
 import xml.etree.ElementTree as ET
 
 import pytest
 
-LAB_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))), 'lab')
-if LAB_DIR not in sys.path:
-    sys.path.insert(0, LAB_DIR)
+from ansible_collections.zonewarden.firewall.tests.unit.module_runner import run_module
 
-from ansible.module_utils.testing import patch_module_args  # noqa: E402  pylint: disable=wrong-import-position
-
-MODULES = 'ansible_collections.zonewarden.firewall.plugins.modules.'
 AUTOMATION = ('automation', 'zonewarden-automation')
 WRITE_LABELS = ('config.set', 'config.edit', 'config.delete', 'config.move', 'config.rename', 'config.clone',
                 'config.multi-config', 'commit')
 VSYS = "/config/devices/entry[@name='localhost.localdomain']/vsys/entry[@name='vsys1']"
 DEVICE = "/config/devices/entry[@name='localhost.localdomain']"
-
-
-class ModuleRun(dict):
-    """The JSON a module printed, plus whether it failed."""
-
-    @property
-    def failed(self):
-        return bool(self.get('failed'))
-
-
-def run_module(name, args, check_mode=False, diff=False):
-    """Run plugins/modules/<name>.py's main() in this process and return its result."""
-    module = importlib.import_module(MODULES + name)
-    args = dict(args)
-    args['_ansible_check_mode'] = check_mode
-    args['_ansible_diff'] = diff
-    out = io.StringIO()
-    with patch_module_args(args), contextlib.redirect_stdout(out):
-        try:
-            module.main()
-        except SystemExit:
-            pass
-    text = out.getvalue().strip()
-    return ModuleRun(json.loads(text.splitlines()[-1] if text else '{}'))
 
 
 class PanosLab(object):

@@ -1,0 +1,45 @@
+# Copyright (c) 2026 zonewarden.firewall contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run a module's main() in the test process, and put the lab packages on sys.path.
+
+Shared by tests/unit/conftest.py (PVE) and tests/unit/plugins/modules/panos_lab.py (PAN-OS).
+"""
+
+import contextlib
+import importlib
+import io
+import json
+import os
+import sys
+
+from ansible.module_utils.testing import patch_module_args
+
+LAB_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), 'lab')
+if LAB_DIR not in sys.path:
+    sys.path.insert(0, LAB_DIR)
+
+MODULES = 'ansible_collections.zonewarden.firewall.plugins.modules.'
+
+
+class ModuleRun(dict):
+    """The JSON a module printed, plus whether it failed."""
+
+    @property
+    def failed(self):
+        return bool(self.get('failed'))
+
+
+def run_module(name, args, check_mode=False, diff=False):
+    """Run plugins/modules/<name>.py's main() in this process and return its result."""
+    module = importlib.import_module(MODULES + name)
+    args = dict(args)
+    args['_ansible_check_mode'] = check_mode
+    args['_ansible_diff'] = diff
+    out = io.StringIO()
+    with patch_module_args(args), contextlib.redirect_stdout(out):
+        try:
+            module.main()
+        except SystemExit:
+            pass
+    text = out.getvalue().strip()
+    return ModuleRun(json.loads(text.splitlines()[-1] if text else '{}'))
