@@ -207,8 +207,123 @@ options:
           log_level_out:
             description: Log level for outgoing traffic (default V(nolog)).
             type: str
+  nodes:
+    description:
+      - Options of many nodes in one task, each with its own O(nodes[].config). Overrides O(level) and O(node).
+      - The node names are checked with one read of the node list before anything is written.
+    type: list
+    elements: dict
+    suboptions:
+      node:
+        description: Node name.
+        type: str
+        required: true
+      config:
+        description: The node's firewall options.
+        type: dict
+        suboptions:
+          enable:
+            description: Node firewall on or off (default on).
+            type: bool
+          nosmurfs:
+            description: Filter SMURFS (default on).
+            type: bool
+          tcpflags:
+            description: Filter illegal TCP flag combinations (default off).
+            type: bool
+          ndp:
+            description: Allow NDP (default on).
+            type: bool
+          nf_conntrack_allow_invalid:
+            description: Allow invalid packets on connection tracking (default off).
+            type: bool
+          nf_conntrack_max:
+            description: Maximum number of tracked connections (default 262144, at least 32768).
+            type: int
+          nf_conntrack_tcp_timeout_established:
+            description: Conntrack established timeout in seconds (default 432000, at least 7875).
+            type: int
+          nf_conntrack_tcp_timeout_syn_recv:
+            description: Conntrack SYN_RECV timeout in seconds (default 60, 30 to 60).
+            type: int
+          nf_conntrack_helpers:
+            description: Conntrack helpers to enable (default none).
+            type: list
+            elements: str
+            choices: [amanda, ftp, irc, netbios-ns, pptp, sane, sip, snmp, tftp]
+          protection_synflood:
+            description: SYN flood protection (default off).
+            type: bool
+          protection_synflood_rate:
+            description: SYN flood rate per second per source IP (default 200).
+            type: int
+          protection_synflood_burst:
+            description: SYN flood burst per source IP (default 1000).
+            type: int
+          log_nf_conntrack:
+            description: Log connection tracking (default off).
+            type: bool
+          nftables:
+            description: Use the nftables based C(proxmox-firewall) backend (default off; PVE 8.2+).
+            type: bool
+          log_level_in:
+            description: Log level for incoming traffic (default V(nolog)).
+            type: str
+          log_level_out:
+            description: Log level for outgoing traffic (default V(nolog)).
+            type: str
+          log_level_forward:
+            description: Log level for forwarded traffic (default V(nolog); PVE 8.3+).
+            type: str
+          tcp_flags_log_level:
+            description: Log level for illegal TCP flags filter (default V(nolog)).
+            type: str
+          smurf_log_level:
+            description: Log level for the SMURFS filter (default V(nolog)).
+            type: str
+  vnets:
+    description:
+      - Options of many SDN VNets in one task, each with its own O(vnets[].config). Overrides O(level) and O(vnet).
+      - Needs Proxmox VE 8.3 or later; the VNet names are checked with one read before anything is written.
+    type: list
+    elements: dict
+    suboptions:
+      vnet:
+        description: VNet name.
+        type: str
+        required: true
+      config:
+        description: The VNet's firewall options.
+        type: dict
+        suboptions:
+          enable:
+            description: VNet firewall on or off (default off).
+            type: bool
+          policy_forward:
+            description: Policy for forwarded traffic, V(ACCEPT) or V(DROP) (default V(ACCEPT); PVE 8.3+).
+            type: str
+          log_level_forward:
+            description: Log level for forwarded traffic (default V(nolog); PVE 8.3+).
+            type: str
+  confirm_enable:
+    description:
+      - Switch the cluster firewall on the safe way when this run turns it on (O(level=cluster), O(config.enable=true)
+        while it is off).
+      - The module writes C(enable) as a value above 1, which Proxmox VE applies at once but treats as off again
+        after 60 seconds. It then checks that the API still answers a B(new) connection from this controller and
+        confirms with C(enable=1). When the check fails, the module fails and the firewall switches itself off within
+        60 seconds, so a policy that locks the controller out cannot stay in force.
+      - Has no effect when the firewall is already on or another option is changed.
+    type: bool
+    default: false
+  confirm_wait:
+    description:
+      - Seconds to wait after the switch before the new connection is tried, so the new ruleset is in force when it is.
+      - The confirmation is sent only when the check succeeds within 45 seconds of the switch.
+    type: float
+    default: 2.0
   parallel:
-    description: How many guests are worked on at the same time.
+    description: How many guests, nodes or VNets are worked on at the same time.
     type: int
     default: 8
 seealso:
@@ -245,6 +360,29 @@ EXAMPLES = r'''
       - vmid: 102
         config: {enable: true, policy_in: DROP, ipfilter: true}
 
+- name: Conntrack limits and log levels on every node in one task
+  zonewarden.firewall.pve_options:
+    nodes:
+      - node: pve1
+        config: {nf_conntrack_max: 524288, log_level_in: info}
+      - node: pve2
+        config: {nf_conntrack_max: 524288, log_level_in: info}
+
+- name: Firewall on for two SDN VNets, forwarding dropped unless a rule allows it
+  zonewarden.firewall.pve_options:
+    vnets:
+      - vnet: vnet10
+        config: {enable: true, policy_forward: DROP}
+      - vnet: vnet20
+        config: {enable: true, policy_forward: DROP}
+
+- name: Turn the datacenter firewall on; Proxmox VE turns it off again unless this controller can still connect
+  zonewarden.firewall.pve_options:
+    confirm_enable: true
+    config:
+      enable: true
+      policy_in: DROP
+
 - name: Read the options of node pve1
   zonewarden.firewall.pve_options:
     level: node
@@ -270,21 +408,28 @@ commands:
   type: list
   elements: dict
   sample: [{"method": "PUT", "path": "/cluster/firewall/options", "params": {"policy_in": "DROP"}}]
+confirmed:
+  description: True when the cluster firewall was switched on with O(confirm_enable) and the switch was confirmed.
+  returned: when O(confirm_enable) switched the cluster firewall on
+  type: bool
+  sample: true
 results:
-  description: With O(guests), one item per guest with vmid, node, type, changed, before, after and commands.
-  returned: when O(guests) is used and O(state) is V(merged) or V(replaced)
+  description:
+    - With O(guests), one item per guest with vmid, node, type, changed, before, after and commands.
+    - With O(nodes) or O(vnets), one item per node or VNet with node or vnet, changed, before, after and commands.
+  returned: when O(guests), O(nodes) or O(vnets) is used and O(state) is V(merged) or V(replaced)
   type: list
   elements: dict
 gathered:
-  description: The options that are set, in the shape of O(config) (with O(guests), a list with one item per guest).
+  description: The options that are set, in the shape of O(config) (with O(guests), O(nodes) or O(vnets), a list with one item per target).
   returned: when O(state=gathered)
   type: raw
   sample: {"enable": true, "policy_in": "DROP"}
 '''
 
-from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.guests import guest_list_option
+from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.guests import guest_list_option, node_list_option, vnet_list_option
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.module import run
-from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.options import GUEST_FIELDS, options_argspec, run_options
+from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.options import FIELDS, GUEST_FIELDS, options_argspec, run_options
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.targets import TARGET_OPTIONS
 
 
@@ -294,10 +439,15 @@ def main():
         state=dict(type='str', choices=['merged', 'replaced', 'gathered'], default='merged'),
         config=dict(type='dict', options=options_argspec()),
         guests=guest_list_option(dict(type='dict', options=options_argspec(GUEST_FIELDS))),
+        nodes=node_list_option(dict(type='dict', options=options_argspec(FIELDS['node']))),
+        vnets=vnet_list_option(dict(type='dict', options=options_argspec(FIELDS['vnet']))),
+        confirm_enable=dict(type='bool', default=False),
+        confirm_wait=dict(type='float', default=2.0),
         parallel=dict(type='int', default=8),
     )
-    run(options, run_options, mutually_exclusive=[('config', 'guests')],
-        required_if=[('state', 'merged', ['config', 'guests'], True), ('state', 'replaced', ['config', 'guests'], True)])
+    selectors = ['config', 'guests', 'nodes', 'vnets']
+    run(options, run_options, mutually_exclusive=[selectors],
+        required_if=[('state', 'merged', selectors, True), ('state', 'replaced', selectors, True)])
 
 
 if __name__ == '__main__':

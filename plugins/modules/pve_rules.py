@@ -181,8 +181,128 @@ options:
           comment:
             description: Free text. Not part of the rule's identity; a change is one update in place.
             type: str
+  nodes:
+    description:
+      - Many nodes in one task, each with its own rule list. Overrides O(level) and O(node).
+      - The node names are checked with one read of the node list before anything is written.
+    type: list
+    elements: dict
+    suboptions:
+      node:
+        description: Node name.
+        type: str
+        required: true
+      config:
+        description: The rules of this node, in the shape of O(config).
+        type: list
+        elements: dict
+        suboptions:
+          type:
+            description: Direction, or V(group) to insert a security group. V(forward) needs Proxmox VE 8.3 and the nftables backend.
+            type: str
+            required: true
+            choices: [in, out, forward, group]
+          action:
+            description: V(ACCEPT), V(DROP), V(REJECT), or the security group name when O(config[].type=group).
+            type: str
+            required: true
+          macro:
+            description: A Proxmox firewall macro such as V(SSH) or V(HTTPS); any spelling, stored canonically.
+            type: str
+          proto:
+            description: Protocol name or number (V(tcp), V(udp), V(icmp), V(6), ...).
+            type: str
+          source:
+            description: Source address, CIDR, range, comma list, alias (V(dc/name)) or IP set (V(+name), V(+dc/name), V(+guest/name)).
+            type: str
+          dest:
+            description: Destination, in the same forms as O(config[].source).
+            type: str
+          sport:
+            description: Source ports, a comma list of ports, V(N:M) ranges or service names (at most 15 ports).
+            type: str
+          dport:
+            description: Destination ports, in the same forms as O(config[].sport).
+            type: str
+          iface:
+            description: Interface the rule is bound to; V(netN) at guest level; not allowed in groups and VNets.
+            type: str
+          icmp_type:
+            description: ICMP type name or number; needs O(config[].proto) V(icmp) or V(ipv6-icmp) and no O(config[].dport).
+            type: str
+          log:
+            description: Log level of the rule (default V(nolog)).
+            type: str
+            choices: [emerg, alert, crit, err, warning, notice, info, debug, nolog]
+          enable:
+            description: Whether the rule is active. Sent explicitly, because Proxmox VE creates rules disabled otherwise.
+            type: bool
+            default: true
+          comment:
+            description: Free text. Not part of the rule's identity; a change is one update in place.
+            type: str
+  vnets:
+    description:
+      - Many SDN VNets in one task, each with its own rule list (forward rules). Overrides O(level) and O(vnet).
+      - Needs Proxmox VE 8.3 or later; the VNet names are checked with one read before anything is written.
+    type: list
+    elements: dict
+    suboptions:
+      vnet:
+        description: VNet name.
+        type: str
+        required: true
+      config:
+        description: The rules of this VNet, in the shape of O(config).
+        type: list
+        elements: dict
+        suboptions:
+          type:
+            description: Direction, or V(group) to insert a security group. V(forward) needs Proxmox VE 8.3 and the nftables backend.
+            type: str
+            required: true
+            choices: [in, out, forward, group]
+          action:
+            description: V(ACCEPT), V(DROP), V(REJECT), or the security group name when O(config[].type=group).
+            type: str
+            required: true
+          macro:
+            description: A Proxmox firewall macro such as V(SSH) or V(HTTPS); any spelling, stored canonically.
+            type: str
+          proto:
+            description: Protocol name or number (V(tcp), V(udp), V(icmp), V(6), ...).
+            type: str
+          source:
+            description: Source address, CIDR, range, comma list, alias (V(dc/name)) or IP set (V(+name), V(+dc/name), V(+guest/name)).
+            type: str
+          dest:
+            description: Destination, in the same forms as O(config[].source).
+            type: str
+          sport:
+            description: Source ports, a comma list of ports, V(N:M) ranges or service names (at most 15 ports).
+            type: str
+          dport:
+            description: Destination ports, in the same forms as O(config[].sport).
+            type: str
+          iface:
+            description: Interface the rule is bound to; V(netN) at guest level; not allowed in groups and VNets.
+            type: str
+          icmp_type:
+            description: ICMP type name or number; needs O(config[].proto) V(icmp) or V(ipv6-icmp) and no O(config[].dport).
+            type: str
+          log:
+            description: Log level of the rule (default V(nolog)).
+            type: str
+            choices: [emerg, alert, crit, err, warning, notice, info, debug, nolog]
+          enable:
+            description: Whether the rule is active. Sent explicitly, because Proxmox VE creates rules disabled otherwise.
+            type: bool
+            default: true
+          comment:
+            description: Free text. Not part of the rule's identity; a change is one update in place.
+            type: str
   parallel:
-    description: How many guests are worked on at the same time.
+    description: How many guests, nodes or VNets are worked on at the same time.
     type: int
     default: 8
 seealso:
@@ -217,6 +337,14 @@ EXAMPLES = r'''
       - vmid: 111
         config: [{type: group, action: app, iface: net0}]
 
+- name: Console and SPICE ports from management on every node in one task
+  zonewarden.firewall.pve_rules:
+    nodes:
+      - node: pve1
+        config: [{type: in, action: ACCEPT, proto: tcp, dport: "5900:5999,3128", source: +management, comment: consoles}]
+      - node: pve2
+        config: [{type: in, action: ACCEPT, proto: tcp, dport: "5900:5999,3128", source: +management, comment: consoles}]
+
 - name: Show what a rule list looks like in cluster.fw
   zonewarden.firewall.pve_rules:
     state: rendered
@@ -245,12 +373,14 @@ commands:
   sample: [{"method": "POST", "path": "/cluster/firewall/rules", "params": {"type": "in", "action": "ACCEPT", "macro": "SSH", "enable": 1}},
            {"method": "PUT", "path": "/cluster/firewall/rules/0", "params": {"moveto": 3}}]
 results:
-  description: With O(guests), one item per guest with vmid, node, type, changed, before, after and commands.
-  returned: when O(guests) is used and O(state) changes rules
+  description:
+    - With O(guests), one item per guest with vmid, node, type, changed, before, after and commands.
+    - With O(nodes) or O(vnets), one item per node or VNet with node or vnet, changed, before, after and commands.
+  returned: when O(guests), O(nodes) or O(vnets) is used and O(state) changes rules
   type: list
   elements: dict
 gathered:
-  description: The rules in the shape of O(config) (with O(guests), one item per guest).
+  description: The rules in the shape of O(config) (with O(guests), O(nodes) or O(vnets), one item per target).
   returned: when O(state=gathered)
   type: list
   elements: dict
@@ -267,7 +397,7 @@ parsed:
 '''
 
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve import rulelists
-from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.guests import guest_list_option
+from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.guests import guest_list_option, node_list_option, vnet_list_option
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.module import run
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.rules_module import run_rules
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.targets import TARGET_OPTIONS
@@ -283,9 +413,11 @@ def main():
         config=rulelists.RULES_SPEC,
         running_config=dict(type='str'),
         guests=guest_list_option(rulelists.RULES_SPEC),
+        nodes=node_list_option(rulelists.RULES_SPEC),
+        vnets=vnet_list_option(rulelists.RULES_SPEC),
         parallel=dict(type='int', default=8),
     )
-    run(options, run_rules, offline_states=('rendered', 'parsed'), mutually_exclusive=[('config', 'guests')],
+    run(options, run_rules, offline_states=('rendered', 'parsed'), mutually_exclusive=[('config', 'guests', 'nodes', 'vnets')],
         required_if=[('state', 'parsed', ['running_config']), ('state', 'rendered', ['config'])])
 
 

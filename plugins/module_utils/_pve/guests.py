@@ -4,7 +4,8 @@
 
 Modules that manage per-guest objects accept ``guests: [{vmid, node?, ...}]``. All guests are
 located with one ``/cluster/resources`` read and worked through by a bounded thread pool, so a
-role never needs one task per guest.
+role never needs one task per guest. ``pve_options`` and ``pve_rules`` also take ``nodes`` and
+``vnets`` lists the same way (one existence read for the whole list).
 """
 
 from __future__ import annotations
@@ -22,6 +23,82 @@ def guest_list_option(config_spec, extra=None):
                    type=dict(type='str', choices=['vm', 'ct']), config=config_spec)
     options.update(extra or {})
     return dict(type='list', elements='dict', options=options)
+
+
+def node_list_option(config_spec):
+    return dict(type='list', elements='dict', options=dict(node=dict(type='str', required=True), config=config_spec))
+
+
+def vnet_list_option(config_spec):
+    return dict(type='list', elements='dict', options=dict(vnet=dict(type='str', required=True), config=config_spec))
+
+
+def _unique(entries, key, option):
+    seen = set()
+    for index, entry in enumerate(entries):
+        if entry[key] in seen:
+            raise ValidationError('%s[%d].%s=%s is listed twice' % (option, index, key, entry[key]))
+        seen.add(entry[key])
+
+
+def node_targets(client, nodes):
+    """A Target per ``nodes`` entry; one read of the node list refuses unknown nodes before any write."""
+    _unique(nodes, 'node', 'nodes')
+    known = set(item.get('node') for item in client.get('nodes', desc='list the nodes') or [])
+    missing = [entry['node'] for entry in nodes if entry['node'] not in known]
+    if missing:
+        raise ValidationError('nodes: no such node in the cluster: %s (nodes: %s)' % (', '.join(missing), ', '.join(sorted(known))))
+    return [Target('node', node=entry['node'], base='nodes/%s/firewall' % entry['node']) for entry in nodes]
+
+
+def vnet_targets(client, vnets):
+    """A Target per ``vnets`` entry; needs PVE 8.3 and refuses unknown VNets before any write."""
+    _unique(vnets, 'vnet', 'vnets')
+    if client.version() < (8, 3):
+        raise ValidationError('vnets: VNet firewalls need Proxmox VE 8.3 or later')
+    known = set(item.get('vnet') for item in client.get('cluster/sdn/vnets', desc='list the SDN VNets') or [])
+    missing = [entry['vnet'] for entry in vnets if entry['vnet'] not in known]
+    if missing:
+        raise ValidationError('vnets: no such SDN VNet: %s (VNets: %s)' % (', '.join(missing), ', '.join(sorted(known)) or 'none'))
+    return [Target('vnet', vnet=entry['vnet'], base='cluster/sdn/vnets/%s/firewall' % entry['vnet']) for entry in vnets]
+
+
+# The list options that select many targets, and what identifies each target in the results.
+BATCH_OPTIONS = ('guests', 'nodes', 'vnets')
+
+
+def batch_option(params):
+    """Name of the list option in use (guests, nodes or vnets), or None for a single target."""
+    for option in BATCH_OPTIONS:
+        if params.get(option):
+            return option
+    return None
+
+
+def batch_level(option, entry):
+    """The firewall level of one entry of a batch list, before the API is asked."""
+    if option == 'nodes':
+        return 'node'
+    if option == 'vnets':
+        return 'vnet'
+    return entry.get('type') or 'vm'
+
+
+def batch_targets(client, option, entries):
+    if option == 'nodes':
+        return node_targets(client, entries)
+    if option == 'vnets':
+        return vnet_targets(client, entries)
+    return guest_targets(client, entries)
+
+
+def identify(target):
+    """The keys that name a target in a batch result item."""
+    if target.level == 'node':
+        return dict(node=target.node)
+    if target.level == 'vnet':
+        return dict(vnet=target.vnet)
+    return dict(vmid=target.vmid, node=target.node, type=target.level)
 
 
 def locate(client, vmids):

@@ -10,9 +10,11 @@ value differs, and a key the user does not name is never touched under ``merged`
 from __future__ import annotations
 
 import copy
+import time
 
-from ansible_collections.zonewarden.firewall.plugins.module_utils._errors import ValidationError
-from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.guests import DEFAULT_PARALLEL, guest_targets, run_pool
+from ansible_collections.zonewarden.firewall.plugins.module_utils._errors import ApiError, ConnectionFailure, ValidationError, ZonewardenError
+from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.guests import (
+    DEFAULT_PARALLEL, batch_level, batch_option, batch_targets, identify, run_pool)
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.targets import resolve_target
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.writer import Planned, TargetPlan, execute
 
@@ -292,46 +294,103 @@ def _version_if_needed(client, level, configs):
 
 
 def run_options(module, client):
-    """The options engine: gathered, merged and replaced, at one target or for many guests."""
+    """The options engine: gathered, merged and replaced, at one target or for many guests, nodes or VNets."""
     params = module.params
     state = params['state']
-    guests = params.get('guests')
-    if guests:
-        return _run_guests(module, client)
+    option = batch_option(params)
+    if option:
+        return _run_batch(module, client, option)
     target = resolve_target(params, client)
     if state == 'gathered':
         present = from_api(target.level, client.get(target.base + '/options', desc='read the options of %s' % target.describe()))
         return dict(changed=False, gathered=present)
     version = _version_if_needed(client, target.level, [params.get('config')])
-    result = execute(client, prepare(client, target, params.get('config'), state, 'config', version), module.check_mode)
+    plan = prepare(client, target, params.get('config'), state, 'config', version)
+    if params.get('confirm_enable') and target.level == 'cluster' and _switches_cluster_on(plan):
+        result = _enable_with_confirmation(module, client, plan)
+    else:
+        result = execute(client, plan, module.check_mode)
     if module._diff:
         result['diff'] = dict(before=result['before'], after=result['after'])
     return result
 
 
-def _run_guests(module, client):
+# -- switching the cluster firewall on with Proxmox's automatic revert ("commit-confirm") ----------
+# PVE stores an enable value above 1 as the current time and treats it as off once it is older than
+# 60 s (API-FACTS 9.3): the firewall is live at once but turns itself off unless confirmed in time.
+CONFIRM_WINDOW = 60
+# The confirmation must reach PVE well inside the window; later than this the run gives up.
+CONFIRM_DEADLINE = 45
+PROBE_TIMEOUT = 10
+
+
+def _switches_cluster_on(plan):
+    return bool(plan.calls) and plan.calls[0].params.get('enable') == '1' and plan.before.get('enable') is not True
+
+
+def _enable_with_confirmation(module, client, plan):
+    """PUT enable=2 with the other changes, prove the API still answers a new connection, then PUT enable=1."""
+    path = plan.calls[0].path
+    plan.calls[0].params['enable'] = '2'
+    confirm = Planned('PUT', path, {'enable': '1'}, desc='confirm the cluster firewall switch')
+    if module.check_mode:
+        result = execute(client, plan, True)
+        result['commands'].append(confirm.as_dict())
+        return result
+    result = execute(client, plan, False)
+    started = time.time()
+    time.sleep(max(0.0, float(module.params.get('confirm_wait') or 0)))
+    try:
+        # A fresh client opens a new TCP connection: the kept-alive one would pass as established traffic.
+        from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.client import PveClient
+        probe = PveClient(dict(module.params, api_retries=0, api_timeout=min(PROBE_TIMEOUT, module.params.get('api_timeout') or PROBE_TIMEOUT)))
+        probe.get('version', desc='check the API over a new connection after switching the firewall on')
+        current = probe.get(path, desc='read the cluster options before confirming') or {}
+    except (ConnectionFailure, ApiError) as exc:
+        raise ZonewardenError(
+            'The cluster firewall was switched on with automatic revert, but the API did not answer a new connection '
+            'afterwards (%s); the switch was NOT confirmed, so Proxmox VE turns the firewall off again within %d s. '
+            'Make sure the management IP set (or the rules) admit this controller before enabling.' % (exc, CONFIRM_WINDOW))
+    pending = int(current.get('enable') or 0)
+    if pending == 0:
+        raise ZonewardenError('The cluster firewall switched itself off again before it could be confirmed '
+                              '(enable is 0 %.0f s after the switch): nothing is left enabled' % (time.time() - started))
+    if pending > 1:
+        if time.time() - started > CONFIRM_DEADLINE:
+            raise ZonewardenError('The API answered only %.0f s after the firewall was switched on: too late to confirm safely, '
+                                  'so Proxmox VE turns the firewall off again within %d s' % (time.time() - started, CONFIRM_WINDOW))
+        params = dict(confirm.params)
+        if current.get('digest'):
+            params['digest'] = current['digest']
+        probe.put(path, desc=confirm.desc, **params)
+    result['commands'].append(confirm.as_dict())
+    result['confirmed'] = True
+    return result
+
+
+def _run_batch(module, client, option):
     params = module.params
     state = params['state']
-    guests = params['guests']
+    entries = params[option]
     parallel = params.get('parallel') or DEFAULT_PARALLEL
     if state != 'gathered':
-        # Every guest's input is checked before anything is read or written.
-        for index, guest in enumerate(guests):
+        # Every entry's input is checked before anything is read or written.
+        for index, entry in enumerate(entries):
             try:
-                validate(guest.get('type') or 'vm', guest.get('config'))
+                validate(batch_level(option, entry), entry.get('config'))
             except ValidationError as exc:
-                raise ValidationError(str(exc).replace('config.', 'guests[%d].config.' % index, 1))
-    targets = guest_targets(client, guests)
+                raise ValidationError(str(exc).replace('config.', '%s[%d].config.' % (option, index), 1))
+    targets = batch_targets(client, option, entries)
     if state == 'gathered':
         def gather(target):
             raw = client.get(target.base + '/options', desc='read the options of %s' % target.describe())
-            return dict(vmid=target.vmid, node=target.node, type=target.level, gathered=from_api(target.level, raw))
+            return dict(identify(target), gathered=from_api(target.level, raw))
         return dict(changed=False, gathered=run_pool(targets, gather, parallel))
-    version = _version_if_needed(client, 'vm', [g.get('config') for g in guests])
-    items = [(target, guest.get('config'), 'guests[%d].config' % index) for index, (target, guest) in enumerate(zip(targets, guests))]
+    version = _version_if_needed(client, batch_level(option, {}), [entry.get('config') for entry in entries])
+    items = [(target, entry.get('config'), '%s[%d].config' % (option, index)) for index, (target, entry) in enumerate(zip(targets, entries))]
     plans = run_pool(items, lambda item: prepare(client, item[0], item[1], state, item[2], version), parallel)
     outcomes = run_pool(plans, lambda plan: execute(client, plan, module.check_mode), parallel)
     for target, outcome in zip(targets, outcomes):
-        outcome.update(vmid=target.vmid, node=target.node, type=target.level)
+        outcome.update(identify(target))
     return dict(changed=any(o['changed'] for o in outcomes), results=outcomes,
                 commands=[command for o in outcomes for command in o['commands']])

@@ -8,7 +8,8 @@ from ansible_collections.zonewarden.firewall.plugins.module_utils._errors import
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve import fwfile
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve import rulelists
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve import rules as pverules
-from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.guests import DEFAULT_PARALLEL, guest_targets, run_pool
+from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.guests import (
+    DEFAULT_PARALLEL, batch_level, batch_option, batch_targets, identify, run_pool)
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.targets import Target, resolve_target
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.writer import execute
 
@@ -67,8 +68,9 @@ def run_rules(module, client):
         return dict(changed=False, parsed=parse(params.get('running_config')))
     macros = rulelists.Macros(client)
     parallel = params.get('parallel') or DEFAULT_PARALLEL
-    if params.get('guests'):
-        return _run_guests(module, client, macros, parallel)
+    option = batch_option(params)
+    if option:
+        return _run_batch(module, client, macros, parallel, option)
     if level in NEEDS_8_3 and client.version() < (8, 3):
         raise ValidationError('level=vnet needs Proxmox VE 8.3 or later')
     if level == 'group':
@@ -91,31 +93,31 @@ def run_rules(module, client):
     return result
 
 
-def _run_guests(module, client, macros, parallel):
+def _run_batch(module, client, macros, parallel, option):
     params = module.params
     state = params['state']
-    guests = params['guests']
-    for index, guest in enumerate(guests):
-        if state != 'gathered':
-            rulelists.validate(guest.get('config') or [], guest.get('type') or 'vm', 'guests[%d].config' % index)
-    targets = guest_targets(client, guests)
+    entries = params[option]
+    if state != 'gathered':
+        for index, entry in enumerate(entries):
+            rulelists.validate(entry.get('config') or [], batch_level(option, entry), '%s[%d].config' % (option, index))
+    targets = batch_targets(client, option, entries)
     if state == 'gathered':
         def gather(target):
             rules = client.get(rules_path(target), desc='read the rules of ' + target.describe())
-            return dict(vmid=target.vmid, node=target.node, type=target.level, gathered=rulelists.to_module(rules))
+            return dict(identify(target), gathered=rulelists.to_module(rules))
         return dict(changed=False, gathered=run_pool(targets, gather, parallel))
-    if any(rulelists.needs_macros(guest.get('config')) for guest in guests):
+    if any(rulelists.needs_macros(entry.get('config')) for entry in entries):
         macros.names()
 
     def prepare(item):
-        index, target, guest = item
-        return rulelists.prepare(client, target, rules_path(target), guest.get('config') or [], state, macros,
-                                 params['position'], 'guests[%d].config' % index, check_mode=module.check_mode)
+        index, target, entry = item
+        return rulelists.prepare(client, target, rules_path(target), entry.get('config') or [], state, macros,
+                                 params['position'], '%s[%d].config' % (option, index), check_mode=module.check_mode)
 
-    plans = run_pool([(i, t, g) for i, (t, g) in enumerate(zip(targets, guests))], prepare, parallel)
+    plans = run_pool([(i, t, e) for i, (t, e) in enumerate(zip(targets, entries))], prepare, parallel)
     outcomes = run_pool(plans, lambda plan: execute(client, plan, module.check_mode), parallel)
     for target, outcome in zip(targets, outcomes):
-        outcome.update(vmid=target.vmid, node=target.node, type=target.level)
+        outcome.update(identify(target))
         for warning in outcome.pop('warnings', []):
             module.warn(warning)
     return dict(changed=any(o['changed'] for o in outcomes), results=outcomes,

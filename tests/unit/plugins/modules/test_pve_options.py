@@ -94,3 +94,43 @@ def test_bad_option_for_one_guest_writes_nothing(pve_lab):
     result = pve_lab.run('pve_options', guests=guests)
     assert result.failed and "guests[1].config.policy_in='ALLOW'" in result['msg']
     assert pve_lab.writes() == 0
+
+
+def test_confirm_enable_switches_on_with_revert_then_confirms(pve_lab):
+    result = pve_lab.run('pve_options', confirm_enable=True, confirm_wait=0, config=dict(enable=True, policy_in='DROP'))
+    assert not result.failed, result
+    assert result['confirmed'] is True
+    assert [(c['method'], c['params'].get('enable')) for c in result['commands']] == [('PUT', '2'), ('PUT', '1')]
+    puts = [entry for entry in pve_lab.handle.log()['entries'] if entry['method'] == 'PUT']
+    assert len(puts) == 2
+    # Confirmed: still on after the 60 s window of the automatic revert.
+    pve_lab.handle.side('POST', 'clock', {'advance': 120})
+    assert pve_lab.run('pve_options', state='gathered')['gathered']['enable'] is True
+    again = pve_lab.run('pve_options', confirm_enable=True, confirm_wait=0, config=dict(enable=True))
+    assert again['changed'] is False and 'confirmed' not in again
+
+
+def test_confirm_enable_leaves_the_switch_unconfirmed_when_the_api_stops_answering(pve_lab):
+    # The planning reads pass; the check over a new connection meets a dropped connection, as when the new
+    # ruleset locked the controller out.
+    pve_lab.handle.fault(drop=True, method='GET', path='/version$', count=5)
+    result = pve_lab.run('pve_options', confirm_enable=True, confirm_wait=0, config=dict(enable=True))
+    assert result.failed
+    assert 'NOT confirmed' in result['msg'] and 'within 60 s' in result['msg']
+    pve_lab.handle.clear_faults()
+    assert pve_lab.run('pve_options', state='gathered')['gathered']['enable'] == 'pending-confirmation'
+    pve_lab.handle.side('POST', 'clock', {'advance': 61})
+    assert pve_lab.run('pve_options', state='gathered')['gathered'].get('enable') is False
+
+
+def test_confirm_enable_in_check_mode_plans_both_writes_and_sends_none(pve_lab):
+    result = pve_lab.run('pve_options', check_mode=True, confirm_enable=True, config=dict(enable=True))
+    assert result['changed'] is True
+    assert [c['params'] for c in result['commands']] == [{'enable': '2'}, {'enable': '1'}]
+    assert pve_lab.writes() == 0
+
+
+def test_confirm_enable_does_nothing_special_for_other_options(pve_lab):
+    result = pve_lab.run('pve_options', confirm_enable=True, config=dict(policy_out='REJECT'))
+    assert [c['params'] for c in result['commands']] == [{'policy_out': 'REJECT'}]
+    assert 'confirmed' not in result
