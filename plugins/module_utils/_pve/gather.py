@@ -4,17 +4,23 @@
 
 One read per collection the API exposes: the cluster's options, rules, aliases and IP set
 list (plus one read per set), the security group list (plus one per group), per node its
-options and rules, per guest its options, rules, aliases, IP sets and config (for the NIC
-firewall flags), per VNet its options and rules.
+options and rules, per guest the parts asked for (options, rules, aliases, IP sets, and its
+config once for the NIC firewall flags and the static addresses), per VNet its options and rules.
 """
 
 from __future__ import annotations
 
+from ansible_collections.zonewarden.firewall.plugins.module_utils._errors import ValidationError
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve import aliases as pvealiases
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve import ipsets as pveipsets
+from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.guest_addresses import static_addresses
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.options import from_api as options_from_api
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.rulelists import to_module as rules_to_module
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.targets import Target
+
+GUEST_PARTS = ('options', 'rules', 'ipsets', 'aliases', 'nics', 'addresses')
+DEFAULT_GUEST_PARTS = ('options', 'rules', 'ipsets', 'aliases')
+CONFIG_PARTS = frozenset(('nics', 'addresses'))
 
 
 def parse_property_string(text, default_key=None):
@@ -88,22 +94,54 @@ def guest_summary(resource):
                 status=resource.get('status'), tags=guest_tags(resource))
 
 
-def gather_guest(client, resource, include_nics=True):
-    vmid = int(resource['vmid'])
-    kind = 'qemu' if resource.get('type') == 'qemu' else 'lxc'
-    level = 'vm' if kind == 'qemu' else 'ct'
-    node = resource['node']
+def resolve_guest_parts(guest_parts=None, include_nics=None):
+    """The per-guest parts to read, in GUEST_PARTS order.
+
+    Without ``guest_parts`` the default parts are read, plus ``nics`` unless ``include_nics`` is
+    False (the behaviour from before ``guest_parts`` existed); ``include_nics=True`` adds ``nics``
+    to an explicit list.
+    """
+    if guest_parts is None:
+        chosen = set(DEFAULT_GUEST_PARTS)
+        if include_nics is not False:
+            chosen.add('nics')
+    else:
+        chosen = set(guest_parts)
+        unknown = sorted(chosen - set(GUEST_PARTS))
+        if unknown:
+            raise ValidationError('guest_parts: unknown part(s) %s (known: %s)' % (', '.join(unknown), ', '.join(GUEST_PARTS)))
+        if include_nics is True:
+            chosen.add('nics')
+        elif include_nics is False and 'nics' in chosen:
+            raise ValidationError('include_nics=false contradicts guest_parts, which lists nics')
+    return tuple(part for part in GUEST_PARTS if part in chosen)
+
+
+def gather_guest(client, resource, parts=None, warnings=None):
+    """One guest's summary plus the parts asked for; a part not read is absent, never empty."""
+    parts = resolve_guest_parts() if parts is None else parts
+    guest = guest_summary(resource)
+    level = guest['type']
+    kind = 'qemu' if level == 'vm' else 'lxc'
+    vmid, node = guest['vmid'], guest['node']
     base = 'nodes/%s/%s/%d/firewall' % (node, kind, vmid)
     what = '%s %d' % ('VM' if level == 'vm' else 'container', vmid)
-    guest = dict(vmid=vmid, type=level, node=node, name=resource.get('name', ''), status=resource.get('status'),
-                 tags=guest_tags(resource),
-                 options=read_options(client, base + '/options', level, what),
-                 rules=read_rules(client, base + '/rules', what),
-                 aliases=read_aliases(client, base),
-                 ipsets=read_ipsets(client, base))
-    if include_nics:
-        config = client.get('nodes/%s/%s/%d/config' % (node, kind, vmid), desc='read the config of ' + what)
-        guest['nics'] = guest_nics(config)
+    if 'options' in parts:
+        guest['options'] = read_options(client, base + '/options', level, what)
+    if 'rules' in parts:
+        guest['rules'] = read_rules(client, base + '/rules', what)
+    if 'aliases' in parts:
+        guest['aliases'] = read_aliases(client, base)
+    if 'ipsets' in parts:
+        guest['ipsets'] = read_ipsets(client, base)
+    if CONFIG_PARTS.intersection(parts):
+        config = client.get('nodes/%s/%s/%d/config' % (node, kind, vmid), desc='read the config of ' + what) or {}
+        if 'nics' in parts:
+            guest['nics'] = guest_nics(config)
+        if 'addresses' in parts:
+            guest['addresses'], problems = static_addresses(kind, config)
+            if warnings is not None:
+                warnings.extend('%s: %s' % (what, problem) for problem in problems)
     return guest
 
 
@@ -118,10 +156,13 @@ def guest_tags(resource):
     return sorted(tag for tag in str(resource.get('tags') or '').replace(',', ';').split(';') if tag)
 
 
-def gather(client, parts, nodes=None, vmids=None, include_nics=True, tags=None, guest_details=True, guest_nodes=None):
+def gather(client, parts, nodes=None, vmids=None, include_nics=None, tags=None, guest_details=True, guest_nodes=None,
+           guest_parts=None, warnings=None):
     """Read the parts asked for (cluster, nodes, guests, vnets) and return one dict.
 
-    ``guest_nodes`` limits the guests to those that run on the named nodes.
+    ``guest_nodes`` limits the guests to those that run on the named nodes. ``guest_parts`` and
+    ``include_nics`` choose what is read per guest (see resolve_guest_parts); ``warnings``, a
+    list, receives what was skipped in the guests' configs.
     """
     state = {}
     if 'cluster' in parts:
@@ -138,7 +179,8 @@ def gather(client, parts, nodes=None, vmids=None, include_nics=True, tags=None, 
                   and (not guest_nodes or item.get('node') in guest_nodes)]
         guests = sorted(guests, key=lambda g: int(g['vmid']))
         if guest_details:
-            state['guests'] = [gather_guest(client, item, include_nics) for item in guests]
+            wanted_parts = resolve_guest_parts(guest_parts, include_nics)
+            state['guests'] = [gather_guest(client, item, wanted_parts, warnings) for item in guests]
         else:
             state['guests'] = [guest_summary(item) for item in guests]
     if 'vnets' in parts:
