@@ -12,6 +12,7 @@ import json
 import os
 import sys
 
+from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 
 LAB_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), 'lab')
@@ -35,6 +36,12 @@ def run_module(name, args, check_mode=False, diff=False):
     args = dict(args)
     args['_ansible_check_mode'] = check_mode
     args['_ansible_diff'] = diff
+    # A real module runs in a process of its own; here ansible's process-wide warning and
+    # deprecation lists would carry one run's messages into the next result.
+    for store_name in ('_global_warnings', '_global_deprecations'):
+        store = getattr(ansible_warnings, store_name, None)
+        if store is not None:
+            store.clear()
     out = io.StringIO()
     with patch_module_args(args), contextlib.redirect_stdout(out):
         try:

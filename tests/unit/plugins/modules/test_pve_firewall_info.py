@@ -8,7 +8,6 @@ import re
 from collections import Counter
 
 import pytest
-from ansible.module_utils.common import warnings as ansible_warnings
 
 from ansible_collections.zonewarden.firewall.tests.unit.module_runner import LAB_DIR
 
@@ -33,12 +32,6 @@ def guest_requests(handle):
 def default_fixture():
     with open(os.path.join(LAB_DIR, 'pve_api', 'fixtures', 'default.json'), encoding='utf-8') as stream:
         return json.load(stream)
-
-
-@pytest.fixture(autouse=True)
-def no_leftover_warnings():
-    # Modules run in this process: ansible keeps warnings in a process-wide dict, so forget earlier tests' ones.
-    getattr(ansible_warnings, '_global_warnings', {}).clear()
 
 
 def warning_texts(result):
