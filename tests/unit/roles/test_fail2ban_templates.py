@@ -182,11 +182,14 @@ def test_every_fail2ban_variable_is_a_default_and_documented():
 def test_main_runs_the_part_only_behind_the_flag_and_before_the_summary():
     with open(os.path.join(ROLE, 'tasks', 'main.yml'), encoding='utf-8') as handle:
         block = yaml.safe_load(handle)[0]['block']
-    names = [task.get('ansible.builtin.import_tasks') for task in block]
+    names = [task.get('ansible.builtin.import_tasks') or (task.get('ansible.builtin.include_tasks') or {}).get('file') for task in block]
     assert names.index('fail2ban.yml') == names.index('verify.yml') + 1
     assert names.index('fail2ban.yml') < names.index('summary.yml')
     task = block[names.index('fail2ban.yml')]
     assert task['when'] == 'microsegmented_host_fail2ban | bool'
     assert task['tags'] == ['microsegmented_host_fail2ban']
+    # Imported, its loops would be templated (and fail on undefined facts) even with the flag off.
+    assert 'ansible.builtin.include_tasks' in task
+    assert task['ansible.builtin.include_tasks']['apply']['tags'] == ['microsegmented_host_fail2ban']
     with open(os.path.join(ROLE, 'defaults', 'main.yml'), encoding='utf-8') as handle:
         assert yaml.safe_load(handle)['microsegmented_host_fail2ban'] is False
