@@ -3,11 +3,14 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Start and stop the embedded lab (the API emulators on loopback).
 
-    labctl.py start [--dir .lab] [--fresh] [pve] [panos]   start in the background, print the endpoints
-    labctl.py stop  [--dir .lab]                           stop what ``start`` started
-    labctl.py run   [--dir .lab] [--fresh] -- CMD ARGS...  start, run CMD with PROXMOX_* / PANOS_* set, stop
+    labctl.py start [pve] [panos] [--dir .lab] [--fresh] [--pve-fixture F]   start in the background, print the endpoints
+    labctl.py stop  [--dir .lab]                                             stop what ``start`` started
+    labctl.py run   [--dir .lab] [--fresh] [--pve-fixture F] -- CMD ARGS...  start, run CMD with PROXMOX_* / PANOS_* set, stop
 
 State files live in ``--dir`` so the lab survives a restart; ``--fresh`` starts from the fixtures.
+``--pve-fixture`` / ``--panos-fixture`` pick another starting point than the emulator's default: a
+JSON file, or the name of one in ``tests/lab/<emulator>/fixtures`` (``--pve-fixture molecule``).
+The side door's reset returns to that fixture.
 """
 
 import argparse
@@ -42,12 +45,24 @@ def _read_json(path):
         return json.load(handle)
 
 
-def _fixture_args(package):
-    fixture = os.path.join(LAB_DIR, package, 'fixtures', 'default.json')
+def resolve_fixture(name, value):
+    """An existing file as given, else a fixture name (with or without .json) in the emulator's fixtures folder."""
+    if os.path.isfile(value):
+        return os.path.abspath(value)
+    folder = os.path.join(LAB_DIR, EMULATORS[name], 'fixtures')
+    candidate = os.path.join(folder, value if value.endswith('.json') else value + '.json')
+    if os.sep not in value and os.path.isfile(candidate):
+        return candidate
+    known = sorted(entry[:-5] for entry in os.listdir(folder) if entry.endswith('.json')) if os.path.isdir(folder) else []
+    raise ValueError('%s fixture %r is neither a file nor one of: %s' % (name, value, ', '.join(known) or 'none'))
+
+
+def _fixture_args(package, fixture=None):
+    fixture = fixture or os.path.join(LAB_DIR, package, 'fixtures', 'default.json')
     return ['--fixture', fixture] if os.path.exists(fixture) else []
 
 
-def start_one(name, workdir, fresh=False, lifetime=3600.0, timeout=20.0):
+def start_one(name, workdir, fresh=False, lifetime=3600.0, timeout=20.0, fixture=None):
     package = EMULATORS[name]
     ready = _ready_path(workdir, name)
     state = os.path.join(workdir, '%s-state.json' % name)
@@ -57,7 +72,7 @@ def start_one(name, workdir, fresh=False, lifetime=3600.0, timeout=20.0):
         os.unlink(ready)
     command = [sys.executable, '-m', package, '--port', '0', '--ready-file', ready, '--state', state,
                '--ca-file', os.path.join(workdir, '%s-ca.pem' % name), '--max-lifetime', str(lifetime)]
-    command += _fixture_args(package)
+    command += _fixture_args(package, fixture)
     env = dict(os.environ)
     env['PYTHONPATH'] = os.pathsep.join([LAB_DIR] + [p for p in [env.get('PYTHONPATH')] if p])
     with open(os.path.join(workdir, '%s.log' % name), 'ab') as log:
@@ -116,12 +131,35 @@ def lab_environment(workdir):
     return env
 
 
+def chosen_fixtures(parser, args, names, workdir):
+    """{emulator: fixture path or None} from the --<name>-fixture options; a wrong one stops before anything starts."""
+    fixtures = {}
+    for name in EMULATORS:
+        value = getattr(args, '%s_fixture' % name)
+        if not value:
+            fixtures[name] = None
+            continue
+        if name not in names:
+            parser.error('--%s-fixture given, but the %s emulator is not started' % (name, name))
+        try:
+            fixtures[name] = resolve_fixture(name, value)
+        except ValueError as exc:
+            parser.error(str(exc))
+        if not args.fresh and os.path.exists(os.path.join(workdir, '%s-state.json' % name)):
+            print('labctl: %s starts from its saved state (add --fresh to start from the fixture)' % name)
+    return fixtures
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('action', choices=['start', 'stop', 'run', 'env'])
     parser.add_argument('--dir', default='.lab', help='working folder for state, CA, logs (default %(default)s)')
     parser.add_argument('--fresh', action='store_true', help='forget saved state and start from the fixtures')
     parser.add_argument('--lifetime', type=float, default=3600.0, help='emulators stop by themselves after this many seconds')
+    for name, package in EMULATORS.items():
+        parser.add_argument('--%s-fixture' % name, metavar='FILE_OR_NAME',
+                            help='start the %s emulator from this fixture: a JSON file or a name in tests/lab/%s/fixtures '
+                            '(default: its default.json, if any); reset returns to it' % (name, package))
     parser.add_argument('names', nargs='*', help='emulators to start (default: all available: %s)' % ', '.join(available()))
     argv = list(sys.argv[1:] if argv is None else argv)
     command = []
@@ -142,9 +180,10 @@ def main(argv=None):
     unknown = [name for name in names if name not in available()]
     if unknown:
         parser.error('unknown emulator(s): %s' % ', '.join(unknown))
+    fixtures = chosen_fixtures(parser, args, names, workdir)
     stop_all(workdir)
     for name in names:
-        info = start_one(name, workdir, fresh=args.fresh, lifetime=args.lifetime)
+        info = start_one(name, workdir, fresh=args.fresh, lifetime=args.lifetime, fixture=fixtures[name])
         print('labctl: %s emulator on %s (CA %s)' % (name, info['url'], info['ca_file']))
     if args.action == 'start':
         return 0
