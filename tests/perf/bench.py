@@ -423,7 +423,8 @@ def build_parser():
     parser.add_argument('--scenarios', type=lambda text: [s for s in text.split(',') if s], default=list(SCENARIOS),
                         help='comma list of first, nochange, drift (default all)')
     parser.add_argument('--no-baseline', dest='baseline', action='store_false', help='skip the community.proxmox baseline')
-    parser.add_argument('--baseline-max-guests', type=int, default=300, help='largest lab the baseline runs on (default %(default)s)')
+    parser.add_argument('--baseline-max-guests', type=int, default=1000,
+                        help='largest lab the baseline runs on (default %(default)s; about 0.5 s per guest and run)')
     parser.add_argument('--baseline-full-max', type=int, default=30,
                         help='above this many guests the baseline runs --baseline-large-runs times (default %(default)s)')
     parser.add_argument('--baseline-large-runs', type=int, default=1, help='(default %(default)s)')
