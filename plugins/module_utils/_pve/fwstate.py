@@ -165,7 +165,7 @@ class FwState(object):
                 guest.conf = level_conf(item, guest.kind, where)
             guest.nets = nets_from_gathered(item.get('nics'))
             if item.get('nics') is None:
-                state.warnings.append('%s %s has no NIC data (gather it with include_nics): it has no zone' % (
+                state.warnings.append('%s %s has no NIC data (gather it with guest_parts including nics): it has no zone' % (
                     'VM' if guest.kind == 'vm' else 'CT', guest.vmid))
         return state
 
