@@ -12,6 +12,7 @@ import json
 import os
 import sys
 
+from ansible.module_utils import _internal as ansible_internal
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 
@@ -43,10 +44,17 @@ def run_module(name, args, check_mode=False, diff=False):
         if store is not None:
             store.clear()
     out = io.StringIO()
-    with patch_module_args(args), contextlib.redirect_stdout(out):
-        try:
-            module.main()
-        except SystemExit:
-            pass
+    # Once a test imported controller code (the role template tests do), ansible treats this process
+    # as the controller and prints module warnings instead of returning them: run as a module would.
+    was_controller = ansible_internal.is_controller
+    ansible_internal.is_controller = False
+    try:
+        with patch_module_args(args), contextlib.redirect_stdout(out):
+            try:
+                module.main()
+            except SystemExit:
+                pass
+    finally:
+        ansible_internal.is_controller = was_controller
     text = out.getvalue().strip()
     return ModuleRun(json.loads(text.splitlines()[-1] if text else '{}'))
