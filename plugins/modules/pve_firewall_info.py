@@ -237,7 +237,7 @@ api_reads:
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.gather import GUEST_PARTS, gather, resolve_guest_parts
-from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.guest_addresses import HAS_NETADDR, NETADDR_IMPORT_ERROR
+from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.addresses import HAS_NETADDR, NETADDR_IMPORT_ERROR
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.module import run
 
 

@@ -15,17 +15,10 @@ must not stop a read of the whole cluster.
 from __future__ import annotations
 
 import re
-import traceback
 
+# netaddr through the guarded import of addresses.py (callers check its HAS_NETADDR).
+from ansible_collections.zonewarden.firewall.plugins.module_utils._pve import addresses as _addresses
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.nics import split_property_string
-
-NETADDR_IMPORT_ERROR = None
-try:
-    import netaddr
-    HAS_NETADDR = True
-except ImportError:
-    HAS_NETADDR = False
-    NETADDR_IMPORT_ERROR = traceback.format_exc()
 
 KEYWORDS = frozenset(('dhcp', 'auto', 'manual'))
 FAMILIES = (('ip', 4), ('ip6', 6))
@@ -52,8 +45,8 @@ def parse_interface_address(text, family):
     address, sep, length = text.partition('/')
     try:
         # INET_PTON refuses the short IPv4 forms ('10.1') that inet_aton would take.
-        ip = netaddr.IPAddress(address, flags=netaddr.INET_PTON)
-    except (netaddr.AddrFormatError, ValueError, TypeError):
+        ip = _addresses.netaddr.IPAddress(address, flags=_addresses.netaddr.INET_PTON)
+    except (_addresses.netaddr.AddrFormatError, ValueError, TypeError):
         raise AddressError('%r is not an IP address' % address)
     if ip.version != family:
         raise AddressError('%s is not an IPv%d address' % (ip, family))
@@ -66,7 +59,7 @@ def parse_interface_address(text, family):
 
 def address_entry(nic, source, text, family):
     ip, length = parse_interface_address(text, family)
-    network = netaddr.IPNetwork('%s/%d' % (ip, length))
+    network = _addresses.netaddr.IPNetwork('%s/%d' % (ip, length))
     return dict(nic=nic, source=source, family=family, address=str(ip), cidr='%s/%d' % (ip, length),
                 network=str(network.cidr))
 
