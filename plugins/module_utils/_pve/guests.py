@@ -119,11 +119,7 @@ def guest_targets(client, guests):
     for index, guest in enumerate(guests):
         if not 100 <= int(guest['vmid']) <= 999999999:
             raise ValidationError('guests[%d].vmid=%s is out of range: guest IDs are 100 to 999999999' % (index, guest['vmid']))
-    seen = set()
-    for index, guest in enumerate(guests):
-        if guest['vmid'] in seen:
-            raise ValidationError('guests[%d].vmid=%s is listed twice' % (index, guest['vmid']))
-        seen.add(guest['vmid'])
+    _unique(guests, 'vmid', 'guests')
     need_lookup = [g['vmid'] for g in guests if not (g.get('node') and g.get('type'))]
     located = locate(client, need_lookup) if need_lookup else {}
     targets = []
@@ -148,45 +144,51 @@ def run_pool(items, worker, parallel=DEFAULT_PARALLEL):
         return list(pool.map(worker, items))
 
 
-def run_collection(module, client, validate, prepare, gather, levels):
-    """Frame of a module managing a keyed collection at one target or at many guests.
+def run_batch(module, client, option, validate, prepare, gather, setup=None):
+    """Frame of a module run over a ``guests``, ``nodes`` or ``vnets`` list.
 
-    Three phases, so that nothing is half-applied on bad input: ``validate(config, prefix)`` checks
-    every target's input offline; ``prepare(target, config, prefix)`` reads and plans every target
-    (and may refuse, e.g. a referenced object); only then are the plans executed, in a bounded pool.
+    Three phases, so that nothing is half-applied on bad input: ``validate(config, prefix, level)``
+    checks every entry offline; the targets are located with one read; ``prepare(target, config,
+    prefix)`` reads and plans every target (and may refuse, e.g. a referenced object); only then are
+    the plans executed, in a bounded pool. ``setup()`` runs once between locating and planning.
     """
+    from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.writer import execute
+
+    params = module.params
+    entries = params[option]
+    parallel = params.get('parallel') or DEFAULT_PARALLEL
+    if params['state'] != 'gathered':
+        for index, entry in enumerate(entries):
+            validate(entry.get('config'), '%s[%d].config' % (option, index), batch_level(option, entry))
+    targets = batch_targets(client, option, entries)
+    if params['state'] == 'gathered':
+        return dict(changed=False, gathered=run_pool(targets, lambda target: dict(identify(target), gathered=gather(target)), parallel))
+    if setup is not None:
+        setup()
+    items = [(target, entry.get('config'), '%s[%d].config' % (option, index)) for index, (target, entry) in enumerate(zip(targets, entries))]
+    plans = run_pool(items, lambda item: prepare(*item), parallel)
+    outcomes = run_pool(plans, lambda plan: execute(client, plan, module.check_mode), parallel)
+    for target, outcome in zip(targets, outcomes):
+        outcome.update(identify(target))
+        for warning in outcome.pop('warnings', []):
+            module.warn(warning)
+    return dict(changed=any(outcome['changed'] for outcome in outcomes), results=outcomes,
+                commands=[command for outcome in outcomes for command in outcome['commands']])
+
+
+def run_collection(module, client, validate, prepare, gather, levels):
+    """Frame of a module managing a keyed collection at one target or at many guests."""
     from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.targets import resolve_target
     from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.writer import execute
 
     params = module.params
-    state = params['state']
-    parallel = params.get('parallel') or DEFAULT_PARALLEL
-    guests = params.get('guests')
-    if guests:
-        if state != 'gathered':
-            for index, guest in enumerate(guests):
-                validate(guest.get('config') or [], 'guests[%d].config' % index)
-        targets = guest_targets(client, guests)
-        if state == 'gathered':
-            gathered = run_pool(targets, lambda target: dict(vmid=target.vmid, node=target.node, type=target.level,
-                                                             gathered=gather(target)), parallel)
-            return dict(changed=False, gathered=gathered)
-        items = [(target, guest.get('config') or [], 'guests[%d].config' % index)
-                 for index, (target, guest) in enumerate(zip(targets, guests))]
-        plans = run_pool(items, lambda item: prepare(*item), parallel)
-        outcomes = run_pool(plans, lambda plan: execute(client, plan, module.check_mode), parallel)
-        results = []
-        for target, outcome in zip(targets, outcomes):
-            outcome.update(vmid=target.vmid, node=target.node, type=target.level)
-            for warning in outcome.pop('warnings', []):
-                module.warn(warning)
-            results.append(outcome)
-        commands = [command for result in results for command in result['commands']]
-        return dict(changed=any(result['changed'] for result in results), results=results, commands=commands)
+    if params.get('guests'):
+        return run_batch(module, client, 'guests', lambda config, prefix, _level: validate(config or [], prefix),
+                         lambda target, config, prefix: prepare(target, config or [], prefix), gather)
     if params['level'] not in levels:
         raise ValidationError('level=%s is not supported here; use one of %s' % (params['level'], ', '.join(levels)))
     target = resolve_target(params, client)
-    if state == 'gathered':
+    if params['state'] == 'gathered':
         return dict(changed=False, gathered=gather(target))
     validate(params.get('config') or [], 'config')
     result = execute(client, prepare(target, params.get('config') or [], 'config'), module.check_mode)

@@ -13,8 +13,7 @@ import copy
 import time
 
 from ansible_collections.zonewarden.firewall.plugins.module_utils._errors import ApiError, ConnectionFailure, ValidationError, ZonewardenError
-from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.guests import (
-    DEFAULT_PARALLEL, batch_level, batch_option, batch_targets, identify, run_pool)
+from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.guests import batch_level, batch_option, run_batch
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.targets import resolve_target
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.writer import Planned, TargetPlan, execute
 
@@ -371,26 +370,19 @@ def _enable_with_confirmation(module, client, plan):
 def _run_batch(module, client, option):
     params = module.params
     state = params['state']
-    entries = params[option]
-    parallel = params.get('parallel') or DEFAULT_PARALLEL
-    if state != 'gathered':
-        # Every entry's input is checked before anything is read or written.
-        for index, entry in enumerate(entries):
-            try:
-                validate(batch_level(option, entry), entry.get('config'))
-            except ValidationError as exc:
-                raise ValidationError(str(exc).replace('config.', '%s[%d].config.' % (option, index), 1))
-    targets = batch_targets(client, option, entries)
-    if state == 'gathered':
-        def gather(target):
-            raw = client.get(target.base + '/options', desc='read the options of %s' % target.describe())
-            return dict(identify(target), gathered=from_api(target.level, raw))
-        return dict(changed=False, gathered=run_pool(targets, gather, parallel))
-    version = _version_if_needed(client, batch_level(option, {}), [entry.get('config') for entry in entries])
-    items = [(target, entry.get('config'), '%s[%d].config' % (option, index)) for index, (target, entry) in enumerate(zip(targets, entries))]
-    plans = run_pool(items, lambda item: prepare(client, item[0], item[1], state, item[2], version), parallel)
-    outcomes = run_pool(plans, lambda plan: execute(client, plan, module.check_mode), parallel)
-    for target, outcome in zip(targets, outcomes):
-        outcome.update(identify(target))
-    return dict(changed=any(o['changed'] for o in outcomes), results=outcomes,
-                commands=[command for o in outcomes for command in o['commands']])
+    found = {}
+
+    def check(config, prefix, level):
+        try:
+            validate(level, config)
+        except ValidationError as exc:
+            raise ValidationError(str(exc).replace('config.', prefix + '.', 1))
+
+    def setup():
+        found['version'] = _version_if_needed(client, batch_level(option, {}), [entry.get('config') for entry in params[option]])
+
+    def gather(target):
+        return from_api(target.level, client.get(target.base + '/options', desc='read the options of %s' % target.describe()))
+
+    return run_batch(module, client, option, check, lambda target, config, prefix: prepare(client, target, config, state, prefix, found['version']),
+                     gather, setup)

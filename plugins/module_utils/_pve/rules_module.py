@@ -8,8 +8,7 @@ from ansible_collections.zonewarden.firewall.plugins.module_utils._errors import
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve import fwfile
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve import rulelists
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve import rules as pverules
-from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.guests import (
-    DEFAULT_PARALLEL, batch_level, batch_option, batch_targets, identify, run_pool)
+from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.guests import batch_option, run_batch
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.targets import Target, resolve_target
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.writer import execute
 
@@ -67,10 +66,9 @@ def run_rules(module, client):
     if state == 'parsed':
         return dict(changed=False, parsed=parse(params.get('running_config')))
     macros = rulelists.Macros(client)
-    parallel = params.get('parallel') or DEFAULT_PARALLEL
     option = batch_option(params)
     if option:
-        return _run_batch(module, client, macros, parallel, option)
+        return _run_batch(module, client, macros, option)
     if level in NEEDS_8_3 and client.version() < (8, 3):
         raise ValidationError('level=vnet needs Proxmox VE 8.3 or later')
     if level == 'group':
@@ -93,32 +91,19 @@ def run_rules(module, client):
     return result
 
 
-def _run_batch(module, client, macros, parallel, option):
+def _run_batch(module, client, macros, option):
     params = module.params
-    state = params['state']
-    entries = params[option]
-    if state != 'gathered':
-        for index, entry in enumerate(entries):
-            rulelists.validate(entry.get('config') or [], batch_level(option, entry), '%s[%d].config' % (option, index))
-    targets = batch_targets(client, option, entries)
-    if state == 'gathered':
-        def gather(target):
-            rules = client.get(rules_path(target), desc='read the rules of ' + target.describe())
-            return dict(identify(target), gathered=rulelists.to_module(rules))
-        return dict(changed=False, gathered=run_pool(targets, gather, parallel))
-    if any(rulelists.needs_macros(entry.get('config')) for entry in entries):
-        macros.names()
 
-    def prepare(item):
-        index, target, entry = item
-        return rulelists.prepare(client, target, rules_path(target), entry.get('config') or [], state, macros,
-                                 params['position'], '%s[%d].config' % (option, index), check_mode=module.check_mode)
+    def setup():
+        if any(rulelists.needs_macros(entry.get('config')) for entry in params[option]):
+            macros.names()
 
-    plans = run_pool([(i, t, e) for i, (t, e) in enumerate(zip(targets, entries))], prepare, parallel)
-    outcomes = run_pool(plans, lambda plan: execute(client, plan, module.check_mode), parallel)
-    for target, outcome in zip(targets, outcomes):
-        outcome.update(identify(target))
-        for warning in outcome.pop('warnings', []):
-            module.warn(warning)
-    return dict(changed=any(o['changed'] for o in outcomes), results=outcomes,
-                commands=[command for o in outcomes for command in o['commands']])
+    def prepare(target, config, prefix):
+        return rulelists.prepare(client, target, rules_path(target), config or [], params['state'], macros,
+                                 params['position'], prefix, check_mode=module.check_mode)
+
+    def gather(target):
+        return rulelists.to_module(client.get(rules_path(target), desc='read the rules of ' + target.describe()))
+
+    return run_batch(module, client, option, lambda config, prefix, level: rulelists.validate(config or [], level, prefix),
+                     prepare, gather, setup)
