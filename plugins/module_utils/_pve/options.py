@@ -13,6 +13,7 @@ import copy
 import time
 
 from ansible_collections.zonewarden.firewall.plugins.module_utils._errors import ApiError, ConnectionFailure, ValidationError, ZonewardenError
+from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.client import PveClient
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.guests import batch_level, batch_option, run_batch
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.targets import resolve_target
 from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.writer import Planned, TargetPlan, execute
@@ -341,7 +342,6 @@ def _enable_with_confirmation(module, client, plan):
     time.sleep(max(0.0, float(module.params.get('confirm_wait') or 0)))
     try:
         # A fresh client opens a new TCP connection: the kept-alive one would pass as established traffic.
-        from ansible_collections.zonewarden.firewall.plugins.module_utils._pve.client import PveClient
         probe = PveClient(dict(module.params, api_retries=0, api_timeout=min(PROBE_TIMEOUT, module.params.get('api_timeout') or PROBE_TIMEOUT)))
         probe.get('version', desc='check the API over a new connection after switching the firewall on')
         current = probe.get(path, desc='read the cluster options before confirming') or {}
