@@ -35,7 +35,11 @@ SAMPLE = {
 
 
 def role_defaults():
-    return DataLoader().load_from_file(os.path.join(ROLE, 'defaults', 'main.yml'), trusted_as_template=True)
+    """The role's defaults plus its vars/main.yml (the address patterns the templates use)."""
+    loader = DataLoader()
+    variables = dict(loader.load_from_file(os.path.join(ROLE, 'defaults', 'main.yml'), trusted_as_template=True))
+    variables.update(loader.load_from_file(os.path.join(ROLE, 'vars', 'main.yml'), trusted_as_template=True))
+    return variables
 
 
 def render(name, variables):
